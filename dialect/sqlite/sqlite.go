@@ -1,0 +1,307 @@
+// Package sqlite is the SQLite dialect, on modernc.org/sqlite (pure Go, so
+// the retort binary needs no cgo).
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/retort-sql/retort/dialect"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// BusyTimeout is how long a connection waits for another's write lock
+// before SQLite reports SQLITE_BUSY. Readers (`retort current` during an
+// upgrade) wait out a migration's commit instead of failing.
+const BusyTimeout = 10 * time.Second
+
+// header opens every SQLite 3 database file.
+var header = []byte("SQLite format 3\x00")
+
+// Dialect is SQLite's SQL. The zero value is ready to use.
+type Dialect struct{}
+
+var _ dialect.Dialect = Dialect{}
+
+func (Dialect) Name() string           { return "sqlite" }
+func (Dialect) ImplName() string       { return "SQLiteImpl" }
+func (Dialect) TransactionalDDL() bool { return true }
+func (Dialect) Placeholder(int) string { return "?" }
+func (Dialect) BeginSQL() string       { return "BEGIN IMMEDIATE" }
+
+// QuoteIdent quotes with double quotes, doubling any inside.
+func (Dialect) QuoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// VersionTableDDL is Alembic's version table, so that version_table =
+// alembic_version reads and writes a table Alembic made (and vice versa).
+func (d Dialect) VersionTableDDL(table string) []string {
+	return []string{fmt.Sprintf("CREATE TABLE %s (version_num VARCHAR(255) NOT NULL, CONSTRAINT %s PRIMARY KEY (version_num))",
+		d.QuoteIdent(table), d.QuoteIdent(table+"_pkc"))}
+}
+
+// LogTableDDL keeps times as ISO-8601 text (SQLite's own convention for
+// dates), declared VARCHAR rather than TIMESTAMP so that drivers hand them
+// back as the strings that were written.
+func (d Dialect) LogTableDDL(table string) []string {
+	return []string{fmt.Sprintf(`CREATE TABLE %s (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	revision VARCHAR(255) NOT NULL,
+	direction VARCHAR(16) NOT NULL,
+	checksum VARCHAR(64) NOT NULL DEFAULT '',
+	started_at VARCHAR(32) NOT NULL,
+	finished_at VARCHAR(32),
+	status VARCHAR(16) NOT NULL,
+	statements_done INTEGER NOT NULL DEFAULT 0,
+	statements_total INTEGER NOT NULL DEFAULT 0,
+	error TEXT,
+	applied_by VARCHAR(255) NOT NULL DEFAULT '',
+	tool_version VARCHAR(64) NOT NULL DEFAULT ''
+)`, d.QuoteIdent(table))}
+}
+
+// TableExists looks the table up in sqlite_master.
+func (Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", table).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("looking for table %s: %w", table, err)
+	}
+	return n > 0, nil
+}
+
+// DB is an open SQLite database.
+type DB struct {
+	db   *sql.DB
+	path string // "" for an in-memory database
+
+	// lockFile is an fd of the database file, open from Open to Close, on
+	// which runs take flock(2). It must outlive every SQLite connection:
+	// closing any fd of a file drops all of the process's fcntl locks on it,
+	// and fcntl locks are what SQLite itself locks with.
+	lockFile *os.File
+	// sem serializes runs inside this process on this DB: flock on one fd
+	// does not exclude another goroutine using the same fd.
+	sem chan struct{}
+}
+
+var _ dialect.DB = (*DB)(nil)
+
+// Open opens the SQLite database at path, creating the file if it is
+// missing (as SQLAlchemy does); "" or ":memory:" is a private in-memory
+// database. A missing directory, or a file that is not a SQLite database,
+// fails here rather than at the first migration.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" || path == ":memory:" {
+		return openMemory(ctx)
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("cannot open SQLite database %s: directory %s does not exist", path, dir)
+		}
+		return nil, fmt.Errorf("cannot open SQLite database %s: %w", path, err)
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("cannot open SQLite database %s: %s is not a directory", path, dir)
+	}
+
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if errors.Is(err, os.ErrPermission) {
+		// A read-only file still serves `current` and `verify`; flock
+		// works on a read-only fd.
+		f, err = os.Open(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening SQLite database %s: %w", path, err)
+	}
+	if err := checkHeader(f, path); err != nil {
+		f.Close()
+		return nil, err
+	}
+
+	// Plain path plus driver parameters: modernc strips the query part
+	// unless the name starts with "file:".
+	dsn := path + fmt.Sprintf("?_pragma=busy_timeout(%d)", BusyTimeout.Milliseconds())
+	if strings.ContainsAny(path, "?#") {
+		dsn = "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path) +
+			fmt.Sprintf("?_pragma=busy_timeout(%d)", BusyTimeout.Milliseconds())
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("opening SQLite database %s: %w", path, err)
+	}
+	d := &DB{db: db, path: path, lockFile: f, sem: make(chan struct{}, 1)}
+	if err := d.probe(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func openMemory(ctx context.Context) (*DB, error) {
+	db, err := sql.Open("sqlite", fmt.Sprintf(":memory:?_pragma=busy_timeout(%d)", BusyTimeout.Milliseconds()))
+	if err != nil {
+		return nil, fmt.Errorf("opening in-memory SQLite database: %w", err)
+	}
+	// Each connection to ":memory:" is a database of its own: keep exactly
+	// one, forever, so every call sees the same tables.
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	d := &DB{db: db, sem: make(chan struct{}, 1)}
+	if err := d.probe(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// checkHeader fails on a non-empty file that does not start with SQLite's
+// header. SQLite itself would only notice at the first query, with "file
+// is not a database", which names no file.
+func checkHeader(f *os.File, path string) error {
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("opening SQLite database %s: %w", path, err)
+	}
+	if st.IsDir() {
+		return fmt.Errorf("%s is a directory, not a SQLite database", path)
+	}
+	if st.Size() == 0 {
+		return nil // new, or created empty: SQLite writes the header on first write
+	}
+	buf := make([]byte, len(header))
+	if _, err := io.ReadFull(f, buf); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return fmt.Errorf("%s is not a SQLite database", path)
+		}
+		return fmt.Errorf("reading SQLite database %s: %w", path, err)
+	}
+	if !bytes.Equal(buf, header) {
+		return fmt.Errorf("%s is not a SQLite database", path)
+	}
+	return nil
+}
+
+// probe makes SQLite read the file now, so that a damaged or encrypted
+// database fails at Open with SQLite's own words.
+func (d *DB) probe(ctx context.Context) error {
+	var n int
+	if err := d.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+		if strings.Contains(err.Error(), "not a database") {
+			return fmt.Errorf("%s is not a SQLite database: %w", d.Describe(), err)
+		}
+		return fmt.Errorf("opening SQLite database %s: %w", d.Describe(), err)
+	}
+	return nil
+}
+
+func (d *DB) Dialect() dialect.Dialect { return Dialect{} }
+func (d *DB) SQL() *sql.DB             { return d.db }
+
+// Path is the database file ("" in memory).
+func (d *DB) Path() string { return d.path }
+
+// Describe names the database file.
+func (d *DB) Describe() string {
+	if d.path == "" {
+		return "in-memory SQLite database"
+	}
+	return d.path
+}
+
+// Close closes the pool first and the lock fd last (see lockFile).
+func (d *DB) Close() error {
+	err := d.db.Close()
+	if d.lockFile != nil {
+		if cerr := d.lockFile.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// Lock takes the run lock: SQLite's own write lock is released at every
+// per-migration COMMIT, so a run additionally holds an exclusive flock(2)
+// on the database file from start to end. The kernel drops it when the
+// process dies, so a killed run leaves no stale lock behind. conn is
+// unused: the lock belongs to the file, not to a connection.
+func (d *DB) Lock(ctx context.Context, conn *sql.Conn, key string, opts dialect.LockOptions) (func() error, error) {
+	start := time.Now()
+	deadline := start.Add(opts.Timeout)
+	waited := false
+	wait := func() {
+		if !waited && opts.Waiting != nil {
+			opts.Waiting(d.Describe(), "another process")
+		}
+		waited = true
+	}
+	timeout := func() error {
+		return &dialect.LockTimeoutError{Target: d.Describe(), Holder: "another process", Waited: time.Since(start)}
+	}
+
+	// First the in-process semaphore.
+	select {
+	case d.sem <- struct{}{}:
+	default:
+		wait()
+		t := time.NewTimer(max(time.Until(deadline), 0))
+		defer t.Stop()
+		select {
+		case d.sem <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-t.C:
+			return nil, timeout()
+		}
+	}
+	releaseSem := func() { <-d.sem }
+	if d.lockFile == nil { // in memory: nobody else can see it
+		return func() error { releaseSem(); return nil }, nil
+	}
+
+	backoff := 5 * time.Millisecond
+	for {
+		ok, err := tryFlock(d.lockFile)
+		if err != nil {
+			releaseSem()
+			return nil, fmt.Errorf("locking %s: %w", d.path, err)
+		}
+		if ok {
+			return func() error {
+				defer releaseSem()
+				if err := unflock(d.lockFile); err != nil {
+					return fmt.Errorf("unlocking %s: %w", d.path, err)
+				}
+				return nil
+			}, nil
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			releaseSem()
+			return nil, timeout()
+		}
+		wait()
+		t := time.NewTimer(min(backoff, left))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			releaseSem()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		backoff = min(backoff*2, 250*time.Millisecond)
+	}
+}
