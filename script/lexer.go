@@ -8,7 +8,7 @@ import (
 // Split splits SQL text into statements at the semicolons that end them. It
 // is a small state machine that knows just enough SQL to find those:
 //
-//   - '...' strings (” escape; on mysql also backslash escapes), "..."
+//   - '...' strings (a doubled quote escapes; on mysql also backslash), "..."
 //     identifiers (on mysql strings, with backslash escapes), `...`
 //     identifiers, E'...' strings and $tag$...$tag$ bodies on postgresql;
 //   - -- line comments (on mysql only when followed by a blank, as there),
@@ -277,6 +277,7 @@ func (l *lexer) word(w string) {
 		if l.depth > 0 {
 			l.depth--
 		}
+		return // END CASE, END label: the word after END opens nothing
 	}
 	switch l.routine {
 	case routineUnknown:

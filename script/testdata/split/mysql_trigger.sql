@@ -1,0 +1,23 @@
+CREATE DEFINER=`root`@`localhost` TRIGGER trg BEFORE INSERT ON t
+FOR EACH ROW
+BEGIN
+  IF NEW.x < 0 THEN
+    SET NEW.x = 0;
+  END IF;
+  CASE NEW.y
+    WHEN 1 THEN SET NEW.z = 1;
+    ELSE SET NEW.z = 2;
+  END CASE;
+  WHILE NEW.x > 10 DO
+    SET NEW.x = NEW.x - 1;
+  END WHILE;
+END;
+CREATE PROCEDURE p()
+BEGIN
+  DECLARE done INT DEFAULT 0;
+  lbl: LOOP
+    LEAVE lbl;
+  END LOOP;
+  REPEAT SET done = done + 1; UNTIL done > 3 END REPEAT;
+END;
+SELECT 'after';

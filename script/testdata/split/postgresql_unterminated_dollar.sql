@@ -1,0 +1,5 @@
+SELECT 1;
+
+CREATE FUNCTION f() AS $tag$
+SELECT 1;
+$other$;

@@ -1,0 +1,4 @@
+SELECT 1;
+
+-- retort:statement-begin
+SELECT 2;
