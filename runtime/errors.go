@@ -1,0 +1,104 @@
+package runtime
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/retort-sql/retort/dialect"
+)
+
+// LockTimeoutError: the run lock stayed held by another run for the whole
+// lock timeout.
+type LockTimeoutError = dialect.LockTimeoutError
+
+// UnknownVersionError: the version table names a revision that no script
+// defines.
+type UnknownVersionError struct {
+	Table    string
+	Revision string
+}
+
+func (e *UnknownVersionError) Error() string {
+	return fmt.Sprintf("the version table %s names revision %s, which no script defines; "+
+		"if another component owns this table, give this project a version table of its own (version_table in retort.ini), "+
+		"or run `retort stamp --purge` to record where this database really is", e.Table, e.Revision)
+}
+
+// Mismatch is an applied revision whose script changed since it was
+// applied (or last stamped).
+type Mismatch struct {
+	Revision string
+	File     string
+	Recorded string // checksum in the log
+	Current  string // checksum of the script now
+}
+
+// ChangedScriptError stops a run because applied scripts changed.
+type ChangedScriptError struct {
+	Mismatches []Mismatch // at least one
+}
+
+func (e *ChangedScriptError) Error() string {
+	first := e.Mismatches[0]
+	where := first.Revision
+	if first.File != "" {
+		where = first.File + ": revision " + first.Revision
+	}
+	more := ""
+	if n := len(e.Mismatches) - 1; n > 0 {
+		more = fmt.Sprintf(" (and %d more)", n)
+	}
+	return fmt.Sprintf("%s changed since it was applied%s; run `retort verify` to see what changed, "+
+		"then `retort stamp` to accept the scripts as they are now (or pass --allow-changed)", where, more)
+}
+
+// StepError: a step failed. The version table stays at the last step that
+// completed.
+type StepError struct {
+	Revision  string
+	Direction string // upgrade, downgrade, stamp
+	File      string
+	Line      int    // line of the failing statement in File, 0 if none
+	Index     int    // failing statement, 1-based; 0 when the failure was not in a statement
+	Total     int    // statements in the step
+	SQL       string // the failing statement
+	Err       error
+}
+
+func (e *StepError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString("revision " + e.Revision)
+	if e.Index > 0 {
+		fmt.Fprintf(&b, ", statement %d of %d", e.Index, e.Total)
+	} else if e.Direction != "" {
+		b.WriteString(", " + e.Direction)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *StepError) Unwrap() error { return e.Err }
+
+// InterruptedError: the log's last row is a step that started outside a
+// transaction and never finished (the process died), so the database holds
+// part of it. Nothing runs until a human decides: fix it by hand and stamp.
+type InterruptedError struct {
+	Revision  string
+	Direction string
+	Done      int
+	Total     int
+}
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("the last run stopped during %s of revision %s after statement %d of %d, outside a transaction, so part of it is applied; "+
+		"finish or undo it by hand, then run `retort stamp` to record where this database really is",
+		e.Direction, e.Revision, e.Done, e.Total)
+}

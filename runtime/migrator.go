@@ -1,0 +1,493 @@
+package runtime
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/retort-sql/retort/dialect"
+	"github.com/retort-sql/retort/graph"
+	"github.com/retort-sql/retort/script"
+)
+
+// Heads returns the version rows, sorted. It takes no lock and creates
+// nothing: a missing version table is no rows.
+func (m *Migrator) Heads(ctx context.Context) ([]string, error) {
+	heads, err := m.readHeads(ctx, m.db.SQL())
+	if err != nil {
+		return nil, err
+	}
+	if err := m.validate(heads); err != nil {
+		return nil, err
+	}
+	return heads, nil
+}
+
+// Verify lists applied revisions (the rows and their ancestors) whose
+// script's checksum differs from the one recorded by their latest upgrade
+// or stamp. Revisions never recorded (applied by Alembic) are not listed.
+func (m *Migrator) Verify(ctx context.Context) ([]Mismatch, error) {
+	heads, err := m.Heads(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return m.mismatches(ctx, m.db.SQL(), heads)
+}
+
+// Log returns the log table's rows, newest first; limit <= 0 returns all.
+func (m *Migrator) Log(ctx context.Context, limit int) ([]LogEntry, error) {
+	return m.readLog(ctx, m.db.SQL(), limit)
+}
+
+// EnsureVersion creates the version table and its log if missing.
+func (m *Migrator) EnsureVersion(ctx context.Context) error {
+	return m.locked(ctx, func(context.Context, *sql.Conn) error { return nil })
+}
+
+// Upgrade runs the upgrade steps from the current rows to target.
+func (m *Migrator) Upgrade(ctx context.Context, target string) error {
+	return m.migrate(ctx, graph.Up, target)
+}
+
+// Downgrade runs the downgrade steps from the current rows to target.
+func (m *Migrator) Downgrade(ctx context.Context, target string) error {
+	return m.migrate(ctx, graph.Down, target)
+}
+
+func (m *Migrator) migrate(ctx context.Context, dir graph.Direction, target string) error {
+	return m.locked(ctx, func(ctx context.Context, conn *sql.Conn) error {
+		heads, err := m.readHeads(ctx, conn)
+		if err != nil {
+			return err
+		}
+		if err := m.validate(heads); err != nil {
+			return err
+		}
+		if err := m.interrupted(ctx, conn); err != nil {
+			return err
+		}
+		if !m.opts.AllowChanged {
+			mm, err := m.mismatches(ctx, conn, heads)
+			if err != nil {
+				return err
+			}
+			if len(mm) > 0 {
+				return &ChangedScriptError{Mismatches: mm}
+			}
+		}
+		var steps []graph.Step
+		if dir == graph.Down {
+			steps, err = m.g.Downgrade(heads, target)
+		} else {
+			steps, err = m.g.Upgrade(heads, target)
+		}
+		if err != nil {
+			return err // the graph's own words, as Alembic's
+		}
+		plans, err := m.prepare(steps, dir.String())
+		if err != nil {
+			return err
+		}
+		m.prelude()
+		return m.execute(ctx, conn, plans)
+	})
+}
+
+// Stamp sets the version rows to targets without running any migration,
+// recording each stamped revision's checksum. It also re-records the
+// checksum of every applied revision whose script changed, which is how a
+// changed script is accepted. With purge the rows are emptied first, and
+// rows naming unknown revisions are no obstacle.
+func (m *Migrator) Stamp(ctx context.Context, targets []string, purge bool) error {
+	return m.locked(ctx, func(ctx context.Context, conn *sql.Conn) error {
+		heads, err := m.readHeads(ctx, conn)
+		if err != nil {
+			return err
+		}
+		if purge {
+			heads = nil
+		} else if err := m.validate(heads); err != nil {
+			return err
+		}
+		steps, err := m.g.Stamp(heads, targets, purge)
+		if err != nil {
+			return err
+		}
+		plans, err := m.prepare(steps, "stamp")
+		if err != nil {
+			return err
+		}
+		m.prelude()
+		if err := m.begin(ctx, conn); err != nil {
+			return err
+		}
+		err = m.stampTx(ctx, conn, plans, purge)
+		if err == nil {
+			err = m.commit(ctx, conn)
+		}
+		if err != nil {
+			m.rollback(ctx, conn)
+			return fmt.Errorf("stamping %s: %w", strings.Join(targets, ", "), err)
+		}
+		return nil
+	})
+}
+
+func (m *Migrator) stampTx(ctx context.Context, conn *sql.Conn, plans []plan, purge bool) error {
+	if purge {
+		if _, err := conn.ExecContext(ctx, "DELETE FROM "+m.vt); err != nil {
+			return fmt.Errorf("emptying version table %s: %w", m.vtRaw, err)
+		}
+	}
+	for i := range plans {
+		p := &plans[i]
+		m.log.Info(p.line())
+		if err := m.applyVersion(ctx, conn, p.step); err != nil {
+			return err
+		}
+		t := now()
+		if err := m.insertLog(ctx, conn, logRow{revision: p.rev, direction: "stamp", checksum: p.checksum,
+			started: t, finished: t, status: "done"}); err != nil {
+			return err
+		}
+	}
+	heads, err := m.readHeads(ctx, conn)
+	if err != nil {
+		return err
+	}
+	mm, err := m.mismatches(ctx, conn, heads)
+	if err != nil {
+		return err
+	}
+	for _, mis := range mm {
+		m.log.Info(fmt.Sprintf("Recording the changed script of revision %s", mis.Revision))
+		t := now()
+		if err := m.insertLog(ctx, conn, logRow{revision: mis.Revision, direction: "stamp", checksum: mis.Current,
+			started: t, finished: t, status: "done"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// locked runs fn on one connection holding the run lock, with the version
+// tables in place. Everything fn reads, it reads after the lock is held.
+func (m *Migrator) locked(ctx context.Context, fn func(context.Context, *sql.Conn) error) (err error) {
+	conn, err := m.db.SQL().Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connecting to %s: %w", m.db.Describe(), err)
+	}
+	defer conn.Close()
+	release, err := m.db.Lock(ctx, conn, m.vtRaw, dialect.LockOptions{
+		Timeout: max(m.opts.LockTimeout, 0),
+		Waiting: func(target, holder string) {
+			m.log.Info(fmt.Sprintf("Waiting for the lock on %s, held by %s", target, holder))
+			m.emit(Event{Kind: EventLockWait, LockTarget: target, LockHolder: holder})
+		},
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if rerr := release(); err == nil {
+			err = rerr
+		}
+	}()
+	if err := m.ensureTables(ctx, conn); err != nil {
+		return err
+	}
+	return fn(ctx, conn)
+}
+
+// prelude is what Alembic says before its steps.
+func (m *Migrator) prelude() {
+	m.log.Info(fmt.Sprintf("Context impl %s.", m.d.ImplName()))
+	if m.d.TransactionalDDL() {
+		m.log.Info("Will assume transactional DDL.")
+	} else {
+		m.log.Info("Will assume non-transactional DDL.")
+	}
+}
+
+// plan is a step made ready to run: statements read and checksum taken,
+// before anything runs, so that a broken script fails the whole command
+// rather than the middle of it.
+type plan struct {
+	step     *graph.Step
+	dir      string // upgrade, downgrade, stamp
+	rev      string
+	msg      string
+	stmts    []script.Statement
+	info     MigrationInfo
+	checksum string
+}
+
+func (p *plan) line() string {
+	from, to := strings.Join(p.step.From, ", "), strings.Join(p.step.To, ", ")
+	if p.dir == "stamp" {
+		return fmt.Sprintf("Running stamp_revision %s -> %s", from, to)
+	}
+	return fmt.Sprintf("Running %s %s -> %s, %s", p.dir, from, to, p.msg)
+}
+
+func (m *Migrator) prepare(steps []graph.Step, dir string) ([]plan, error) {
+	plans := make([]plan, len(steps))
+	for i := range steps {
+		st := &steps[i]
+		p := plan{step: st, dir: dir}
+		if st.Revision != nil {
+			p.rev, p.msg = st.Revision.ID, st.Revision.Message
+		} else {
+			p.rev = strings.Join(st.To, " ")
+		}
+		mig := m.migs[p.rev]
+		if mig == nil {
+			if dir != "stamp" {
+				return nil, fmt.Errorf("revision %s has no migration to run", p.rev)
+			}
+		} else {
+			p.info = infoOf(mig, st.Revision)
+			p.checksum = mig.Checksum()
+			if dir != "stamp" {
+				stmts, err := mig.Statements(m.d.Name(), st.Direction)
+				if err != nil {
+					return nil, fmt.Errorf("reading %s of revision %s: %w", dir, p.rev, err)
+				}
+				p.stmts = stmts
+			}
+		}
+		plans[i] = p
+	}
+	return plans, nil
+}
+
+func (m *Migrator) begin(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, m.d.BeginSQL()); err != nil {
+		return fmt.Errorf("beginning a transaction: %w", err)
+	}
+	return nil
+}
+
+func (m *Migrator) commit(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
+}
+
+// rollback ignores cancellation: a cancelled run must still not leave a
+// transaction open on a connection that goes back to the pool.
+func (m *Migrator) rollback(ctx context.Context, conn *sql.Conn) {
+	_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+}
+
+// execute runs the plans in the transaction mode.
+func (m *Migrator) execute(ctx context.Context, conn *sql.Conn, plans []plan) error {
+	transactional := m.d.TransactionalDDL() && m.opts.TransactionMode != None
+	if transactional && m.opts.TransactionMode == All {
+		return m.executeAll(ctx, conn, plans)
+	}
+	for i := range plans {
+		p := &plans[i]
+		start := m.startStep(p, i, len(plans))
+		var err error
+		if transactional && !p.info.NoTransaction {
+			err = m.runTx(ctx, conn, p)
+		} else {
+			err = m.runJournaled(ctx, conn, p)
+		}
+		m.endStep(p, i, len(plans), start, err)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *Migrator) startStep(p *plan, i, n int) time.Time {
+	m.log.Info(p.line())
+	m.emit(Event{Kind: EventStepStart, Direction: p.dir, Revision: p.rev, From: p.step.From, To: p.step.To,
+		Index: i + 1, Total: n, Statements: len(p.stmts)})
+	return time.Now()
+}
+
+func (m *Migrator) endStep(p *plan, i, n int, start time.Time, err error) {
+	if m.opts.OnEvent == nil {
+		return
+	}
+	kind := EventStepDone
+	if err != nil {
+		kind = EventStepFailed
+	}
+	m.emit(Event{Kind: kind, Direction: p.dir, Revision: p.rev, From: p.step.From, To: p.step.To,
+		Index: i + 1, Total: n, Statements: len(p.stmts), Elapsed: time.Since(start), Err: err})
+}
+
+// stepError describes a failure of plan p; k statements had completed.
+func (m *Migrator) stepError(p *plan, k int, failedInStatement bool, err error) *StepError {
+	e := &StepError{Revision: p.rev, Direction: p.dir, File: p.info.File, Total: len(p.stmts), Err: err}
+	if failedInStatement {
+		s := p.stmts[k]
+		e.Index, e.Line, e.SQL = k+1, s.Line, s.SQL
+	}
+	return e
+}
+
+// runStatements runs p's statements, returning how many completed and,
+// on failure, the error.
+func (m *Migrator) runStatements(ctx context.Context, conn *sql.Conn, p *plan, after func(done int) error) (int, error) {
+	for k, s := range p.stmts {
+		if _, err := conn.ExecContext(ctx, s.SQL); err != nil {
+			return k, err
+		}
+		if after != nil {
+			if err := after(k + 1); err != nil {
+				return k + 1, err
+			}
+		}
+	}
+	return len(p.stmts), nil
+}
+
+// runTx runs one migration in its own transaction with its version change
+// and its done log row: one commit per migration and nothing more.
+func (m *Migrator) runTx(ctx context.Context, conn *sql.Conn, p *plan) error {
+	started := now()
+	if err := m.begin(ctx, conn); err != nil {
+		return m.failed(ctx, conn, p, started, 0, false, err)
+	}
+	k, err := m.runStatements(ctx, conn, p, nil)
+	if err != nil {
+		m.rollback(ctx, conn)
+		return m.failed(ctx, conn, p, started, k, true, err)
+	}
+	if err := m.record(ctx, conn, p, started); err != nil {
+		m.rollback(ctx, conn)
+		return m.failed(ctx, conn, p, started, k, false, err)
+	}
+	if err := m.commit(ctx, conn); err != nil {
+		m.rollback(ctx, conn)
+		return m.failed(ctx, conn, p, started, k, false, err)
+	}
+	return nil
+}
+
+// record writes a completed step's version change and done log row.
+func (m *Migrator) record(ctx context.Context, conn *sql.Conn, p *plan, started string) error {
+	if err := m.applyVersion(ctx, conn, p.step); err != nil {
+		return err
+	}
+	return m.insertLog(ctx, conn, logRow{revision: p.rev, direction: p.dir, checksum: p.checksum,
+		started: started, finished: now(), status: "done", done: len(p.stmts), total: len(p.stmts)})
+}
+
+// failed appends the failed log row, outside the rolled-back transaction,
+// and returns the StepError.
+func (m *Migrator) failed(ctx context.Context, conn *sql.Conn, p *plan, started string, k int, inStatement bool, err error) error {
+	se := m.stepError(p, k, inStatement, err)
+	lerr := m.insertLog(context.WithoutCancel(ctx), conn, logRow{revision: p.rev, direction: p.dir, checksum: p.checksum,
+		started: started, finished: now(), status: "failed", done: k, total: len(p.stmts), errText: se.Error()})
+	if lerr != nil {
+		se.Err = fmt.Errorf("%w (and the failure could not be logged: %v)", err, lerr)
+	}
+	return se
+}
+
+// executeAll runs every plan in one transaction. A no-transaction script
+// commits what came before it and runs on its own.
+func (m *Migrator) executeAll(ctx context.Context, conn *sql.Conn, plans []plan) error {
+	if err := m.begin(ctx, conn); err != nil {
+		return err
+	}
+	for i := range plans {
+		p := &plans[i]
+		start := m.startStep(p, i, len(plans))
+		started := now()
+		if p.info.NoTransaction {
+			err := m.commit(ctx, conn)
+			if err == nil {
+				err = m.runJournaled(ctx, conn, p)
+			}
+			if err == nil {
+				err = m.begin(ctx, conn)
+			}
+			m.endStep(p, i, len(plans), start, err)
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		k, err := m.runStatements(ctx, conn, p, nil)
+		inStatement := err != nil
+		if err == nil {
+			err = m.record(ctx, conn, p, started)
+		}
+		if err == nil && i == len(plans)-1 {
+			err = m.commit(ctx, conn)
+		}
+		m.endStep(p, i, len(plans), start, err)
+		if err != nil {
+			m.rollback(ctx, conn)
+			return m.failed(ctx, conn, p, started, k, inStatement, err)
+		}
+	}
+	if len(plans) == 0 || plans[len(plans)-1].info.NoTransaction {
+		return m.commit(ctx, conn)
+	}
+	return nil
+}
+
+// runJournaled runs a migration outside a transaction: MySQL's DDL, the
+// none mode, no-transaction scripts. Its log row is written first, as
+// running, and counts each statement as it completes, so that a failure or
+// a crash says exactly how far it got; the version change and the done
+// status then commit together.
+func (m *Migrator) runJournaled(ctx context.Context, conn *sql.Conn, p *plan) error {
+	started := now()
+	if err := m.insertLog(ctx, conn, logRow{revision: p.rev, direction: p.dir, checksum: p.checksum,
+		started: started, status: "running", total: len(p.stmts)}); err != nil {
+		return m.stepError(p, 0, false, err)
+	}
+	id, err := m.lastLogID(ctx, conn)
+	if err != nil {
+		return m.stepError(p, 0, false, err)
+	}
+	fail := func(k int, inStatement bool, err error) error {
+		se := m.stepError(p, k, inStatement, err)
+		if lerr := m.updateLog(context.WithoutCancel(ctx), conn, id, "failed", k, se.Error(), true); lerr != nil {
+			se.Err = fmt.Errorf("%w (and the failure could not be logged: %v)", err, lerr)
+		}
+		return se
+	}
+	var journalErr error
+	k, err := m.runStatements(ctx, conn, p, func(done int) error {
+		if done == len(p.stmts) {
+			return nil // the done update below counts the last one
+		}
+		journalErr = m.updateLog(ctx, conn, id, "running", done, "", false)
+		return journalErr
+	})
+	if err != nil {
+		if journalErr != nil {
+			return fail(k, false, err)
+		}
+		return fail(k, true, err)
+	}
+	if err := m.begin(ctx, conn); err != nil {
+		return fail(k, false, err)
+	}
+	err = m.applyVersion(ctx, conn, p.step)
+	if err == nil {
+		err = m.updateLog(ctx, conn, id, "done", k, "", true)
+	}
+	if err == nil {
+		err = m.commit(ctx, conn)
+	}
+	if err != nil {
+		m.rollback(ctx, conn)
+		return fail(k, false, err)
+	}
+	return nil
+}
