@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // URL is a parsed database URL, in SQLAlchemy's forms or the drivers' own.
@@ -150,6 +151,11 @@ func ParseURL(s string) (*URL, error) {
 	} else {
 		u.Host = hostPort
 	}
+	if strings.IndexFunc(u.Host, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune("@[]", r)
+	}) >= 0 {
+		return nil, fmt.Errorf("invalid database URL (%s): the host contains whitespace, a control character, '@' or a bracket (percent-encode '@' in a password as %%40)", backend)
+	}
 	if u.Port != "" {
 		n, err := strconv.Atoi(u.Port)
 		if err != nil || n < 0 || n > 65535 {
@@ -264,6 +270,7 @@ func (u URL) render(redact bool) string {
 		b.WriteString("+" + u.Driver)
 	}
 	b.WriteString("://")
+	prefix := b.Len()
 	if u.User != "" || u.Password != "" {
 		b.WriteString(escapeUserInfo(u.User))
 		if u.Password != "" {
@@ -300,9 +307,20 @@ func (u URL) render(redact bool) string {
 				q[k] = vs
 			}
 		}
-		b.WriteString("?" + strings.ReplaceAll(q.Encode(), "%2F", "/"))
+		// '/' and '*' are legal in a query; leaving them unescaped keeps
+		// host=/var/run/postgresql and password=*** readable.
+		b.WriteString("?" + strings.NewReplacer("%2F", "/", "%2A", "*").Replace(q.Encode()))
 	}
-	return b.String()
+	out := b.String()
+	if u.User == "" && u.Password == "" {
+		// With no user info, an '@' in the database or query would be read
+		// back as ending one; an explicit empty user info ("://@") says there
+		// is none.
+		if _, _, _, _, ok := splitUserInfo(out[prefix:]); ok {
+			out = out[:prefix] + "@" + out[prefix:]
+		}
+	}
+	return out
 }
 
 // escapeUserInfo percent-encodes everything but RFC 3986 unreserved
