@@ -9,10 +9,10 @@ import (
 // that a 10,000-revision chain costs a few kilobytes, not a map.
 type bitset []uint64
 
-func newBitset(n int) bitset            { return make(bitset, (n+63)/64) }
-func (b bitset) has(i int) bool         { return i >= 0 && b[i>>6]&(1<<(uint(i)&63)) != 0 }
-func (b bitset) add(i int)              { b[i>>6] |= 1 << (uint(i) & 63) }
-func (b bitset) remove(i int)           { b[i>>6] &^= 1 << (uint(i) & 63) }
+func newBitset(n int) bitset    { return make(bitset, (n+63)/64) }
+func (b bitset) has(i int) bool { return i >= 0 && b[i>>6]&(1<<(uint(i)&63)) != 0 }
+func (b bitset) add(i int)      { b[i>>6] |= 1 << (uint(i) & 63) }
+func (b bitset) remove(i int)   { b[i>>6] &^= 1 << (uint(i) & 63) }
 func (b bitset) hasAny(idx []int) bool {
 	for _, i := range idx {
 		if b.has(i) {
