@@ -60,6 +60,7 @@ type lexer struct {
 	start      int // offset of its first token, -1 before one
 	startLine  int
 	lastEnd    int // end offset of its last token
+	lastWord   int // end offset of its last token other than ';'
 	words      int // words seen while deciding routine
 	routine    int
 	depth      int  // open BEGIN/CASE blocks
@@ -80,7 +81,7 @@ func (l *lexer) errAt(off int, format string, args ...any) error {
 }
 
 func (l *lexer) reset() {
-	l.start, l.lastEnd, l.words, l.routine, l.depth, l.pendingEnd = -1, 0, 0, routineUnknown, 0, false
+	l.start, l.lastEnd, l.lastWord, l.words, l.routine, l.depth, l.pendingEnd = -1, 0, 0, routineUnknown, 0, 0, false
 }
 
 // token records that src[i:j] is part of the current statement.
@@ -90,6 +91,7 @@ func (l *lexer) token(i, j int) {
 		l.startLine = l.lineOf(i)
 	}
 	l.lastEnd = j
+	l.lastWord = j
 }
 
 // resolveEnd settles a pending END followed by something other than a word:
@@ -129,7 +131,7 @@ func (l *lexer) run() ([]Statement, error) {
 		case isSpace(c):
 			i++
 
-		case c == '-' && i+1 < n && src[i+1] == '-' && (!l.my || i+2 == n || src[i+2] <= ' '):
+		case c == '-' && i+1 < n && src[i+1] == '-' && (!l.my || i+2 < n && src[i+2] <= ' '):
 			j := strings.IndexByte(src[i:], '\n')
 			if j < 0 {
 				j = n
@@ -215,7 +217,7 @@ func (l *lexer) run() ([]Statement, error) {
 		case c == ';':
 			l.resolveEnd()
 			if l.routine == routineYes && l.depth > 0 {
-				l.token(i, i+1)
+				l.lastEnd = i + 1 // not token(): lastWord must stay
 				i++
 				continue
 			}
@@ -248,13 +250,10 @@ func (l *lexer) run() ([]Statement, error) {
 		}
 	}
 	if l.start >= 0 {
-		// Only a semicolon inside a block that never closed can end the
-		// text; drop one so the result does not depend on whether the
-		// input had it.
-		text := l.src[l.start:l.lastEnd]
-		if t, ok := strings.CutSuffix(text, ";"); ok {
-			l.lastEnd = l.start + len(strings.TrimRight(t, " \t\r\n\f\v"))
-		}
+		// A block that never closed runs to the end; leave out the
+		// semicolons that end it, as for any other statement, so the
+		// result does not depend on whether the input had them.
+		l.lastEnd = l.lastWord
 		l.flush()
 	}
 	return l.out, nil
