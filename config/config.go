@@ -180,7 +180,7 @@ func (st *Settings) loadRetortINI(path string, data []byte) error {
 		if err != nil || !sec.HasKey(key) {
 			return "", false, nil
 		}
-		v, err := expandHere(sec.Key(key).String(), st.Dir)
+		v, err := expandHere(value(sec.Key(key)), st.Dir)
 		if err != nil {
 			return "", false, fmt.Errorf("%s: [%s] %s: %w", path, section, key, err)
 		}
@@ -401,17 +401,32 @@ func readOsloConnection(path string) (string, error) {
 		{"database", "connection"},
 		{"database", "sql_connection"},
 		{"sql", "connection"},
-		{"default", "sql_connection"},
+		{ini.DefaultSection, "sql_connection"},
 	} {
-		sec, err := f.GetSection(loc[0])
-		if err != nil || !sec.HasKey(loc[1]) {
-			continue
-		}
-		if v := strings.TrimSpace(sec.Key(loc[1]).String()); v != "" {
-			return v, nil
+		// Sections are matched by hand: with Insensitive set, go-ini keeps
+		// [DEFAULT] under its upper-case name but lower-cases the name given
+		// to GetSection, so GetSection("DEFAULT") misses it.
+		for _, sec := range f.Sections() {
+			if !strings.EqualFold(sec.Name(), loc[0]) || !sec.HasKey(loc[1]) {
+				continue
+			}
+			if v := value(sec.Key(loc[1])); v != "" {
+				return v, nil
+			}
 		}
 	}
 	return "", nil
+}
+
+// value is a key's value, trimmed, and empty when all it holds is a
+// comment: go-ini keeps "; comment" in "key =   ; comment" because nothing
+// precedes it, but configparser (and a reader) takes it as a comment.
+func value(k *ini.Key) string {
+	v := strings.TrimSpace(k.String())
+	if strings.HasPrefix(v, ";") || strings.HasPrefix(v, "#") {
+		return ""
+	}
+	return v
 }
 
 // suggest returns `; did you mean "x"?` for the nearest candidate within a
