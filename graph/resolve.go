@@ -80,6 +80,9 @@ func (g *Graph) currentHead(label string) (int, error) {
 	heads := g.heads
 	ref := "head"
 	if label != "" {
+		if _, err := g.resolveBranch(label); err != nil {
+			return posNone, err
+		}
 		var err error
 		if heads, err = g.filterForLineage(heads, label, false); err != nil {
 			return posNone, err
