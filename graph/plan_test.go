@@ -234,3 +234,18 @@ func TestDependsOnTwo(t *testing.T) {
 			steps: "down:bmerge ~bmerge>b1", rows: "amerge b1 cmerge d1"},
 	})
 }
+
+// From a base with branches b1 and b2 (files in that order) Alembic
+// upgrades b2's line before b1's, and downgrades b1's first.
+func TestOrderB2BeforeB1(t *testing.T) {
+	g := mustNew(t, rv("a", ""), rv("b1", "a"), rv("c1", "b1"), rv("b2", "a"), rv("c2", "b2"))
+	runPlans(t, g, []planCase{
+		{name: "up", op: "up", current: "", target: "heads",
+			steps: "up:a +a, up:b2 ~a>b2, up:c2 ~b2>c2, up:b1 +b1, up:c1 ~b1>c1", rows: "c1 c2"},
+		{name: "down", op: "down", current: "c1 c2", target: "base",
+			steps: "down:c1 ~c1>b1, down:b1 -b1, down:c2 ~c2>b2, down:b2 ~b2>a, down:a -a", rows: ""},
+	})
+	if got := ids(g.Walk()); got != "c1 b1 c2 b2 a" {
+		t.Errorf("Walk = %q", got)
+	}
+}
