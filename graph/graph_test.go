@@ -227,3 +227,20 @@ func TestStepFromTo(t *testing.T) {
 		t.Errorf("last step %+v", s)
 	}
 }
+
+func TestDependsOnLabelAndPrefix(t *testing.T) {
+	g := mustNew(t, rv("aaaa1111", "", labels("lib")), rv("bbbb2222", ""),
+		rv("cccc3333", "bbbb2222", deps("lib", "bbbb")))
+	// The label and the prefix both resolve; bbbb2222, named twice (as
+	// parent and as dependency), appears once.
+	if got := strings.Join(g.DownRevisions("cccc3333"), " "); got != "bbbb2222 aaaa1111" {
+		t.Errorf("DownRevisions = %q", got)
+	}
+	if got := strings.Join(g.Dependents("aaaa1111"), " "); got != "cccc3333" {
+		t.Errorf("Dependents = %q", got)
+	}
+	if _, err := New([]*Revision{rv("aaaa1111", ""), rv("aaaa2222", ""), rv("c", "", deps("aaaa"))}); err == nil ||
+		!strings.Contains(err.Error(), "Multiple revisions start with 'aaaa'") {
+		t.Errorf("ambiguous dependency: %v", err)
+	}
+}
