@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/retort-sql/retort/graph"
+	"github.com/retort-sql/retort/script"
+)
+
+// formatter renders revisions the way Alembic's Script.cmd_format and
+// Script.log_entry do, so that output compares line for line.
+type formatter struct {
+	p       *project
+	current map[string]bool // the database's rows, for "(current)"; nil when not asked
+}
+
+// lineOpts selects the parts of a one-line rendering (Alembic's _head_only).
+type lineOpts struct {
+	branches, doc, parents bool
+	tree, headMarks        bool
+}
+
+func (f formatter) line(r *graph.Revision, o lineOpts) string {
+	g := f.p.graph
+	var b strings.Builder
+	if o.parents {
+		if len(r.DependsOn) > 0 {
+			fmt.Fprintf(&b, "%s (%s) -> ", downRevisions(r), strings.Join(r.DependsOn, ", "))
+		} else {
+			fmt.Fprintf(&b, "%s -> ", downRevisions(r))
+		}
+	}
+	b.WriteString(r.ID)
+	if o.branches && len(r.BranchLabels) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(r.BranchLabels, ", "))
+	}
+	if o.headMarks || o.tree {
+		if g.IsRealHead(r.ID) {
+			b.WriteString(" (head)")
+		} else if g.IsHead(r.ID) {
+			b.WriteString(" (effective head)")
+		}
+		if f.current[r.ID] {
+			b.WriteString(" (current)")
+		}
+	}
+	if o.tree {
+		if g.IsBranchPoint(r.ID) {
+			b.WriteString(" (branchpoint)")
+		}
+		if g.IsMergePoint(r.ID) {
+			b.WriteString(" (mergepoint)")
+		}
+	}
+	if o.doc {
+		fmt.Fprintf(&b, ", %s", r.Message)
+	}
+	return b.String()
+}
+
+// entry is Alembic's verbose log_entry: a block of several lines.
+func (f formatter) entry(r *graph.Revision) string {
+	g := f.p.graph
+	var b strings.Builder
+	b.WriteString("Rev: " + r.ID)
+	if g.IsHead(r.ID) {
+		b.WriteString(" (head)")
+	}
+	if g.IsBranchPoint(r.ID) {
+		b.WriteString(" (branchpoint)")
+	}
+	if g.IsMergePoint(r.ID) {
+		b.WriteString(" (mergepoint)")
+	}
+	if f.current[r.ID] {
+		b.WriteString(" (current)")
+	}
+	b.WriteByte('\n')
+	if g.IsMergePoint(r.ID) {
+		fmt.Fprintf(&b, "Merges: %s\n", downRevisions(r))
+	} else {
+		fmt.Fprintf(&b, "Parent: %s\n", downRevisions(r))
+	}
+	if len(r.DependsOn) > 0 {
+		fmt.Fprintf(&b, "Also depends on: %s\n", strings.Join(r.DependsOn, ", "))
+	}
+	if g.IsBranchPoint(r.ID) {
+		fmt.Fprintf(&b, "Branches into: %s\n", strings.Join(g.Children(r.ID), ", "))
+	}
+	if len(r.BranchLabels) > 0 {
+		fmt.Fprintf(&b, "Branch names: %s\n", strings.Join(r.BranchLabels, ", "))
+	}
+	fmt.Fprintf(&b, "Path: %s\n\n", r.File)
+	for _, l := range strings.Split(f.longDoc(r), "\n") {
+		if l == "" {
+			b.WriteString("\n")
+			continue
+		}
+		b.WriteString("    " + l + "\n")
+	}
+	return b.String()
+}
+
+// longDoc is the text Alembic keeps in a script's docstring: the message,
+// then the revision's identity.
+func (f formatter) longDoc(r *graph.Revision) string {
+	revises := strings.Join(r.Revises, ", ")
+	var created string
+	if s := f.p.byID[r.ID]; s != nil {
+		created = s.Created
+	}
+	return fmt.Sprintf("%s\n\nRevision ID: %s\nRevises: %s\nCreate Date: %s", r.Message, r.ID, revises, created)
+}
+
+func downRevisions(r *graph.Revision) string {
+	if len(r.Revises) == 0 {
+		return "<base>"
+	}
+	return strings.Join(r.Revises, ", ")
+}
+
+// revisionJSON is a revision as --json prints it.
+type revisionJSON struct {
+	Revision      string   `json:"revision"`
+	Revises       []string `json:"revises"`
+	DependsOn     []string `json:"depends_on,omitempty"`
+	BranchLabels  []string `json:"branch_labels,omitempty"`
+	Message       string   `json:"message"`
+	Path          string   `json:"path,omitempty"`
+	Head          bool     `json:"head"`
+	EffectiveHead bool     `json:"effective_head,omitempty"`
+	BranchPoint   bool     `json:"branch_point,omitempty"`
+	MergePoint    bool     `json:"merge_point,omitempty"`
+	Current       bool     `json:"current,omitempty"`
+	BranchesInto  []string `json:"branches_into,omitempty"`
+}
+
+func (f formatter) json(r *graph.Revision) revisionJSON {
+	g := f.p.graph
+	j := revisionJSON{
+		Revision:      r.ID,
+		Revises:       nonNil(r.Revises),
+		DependsOn:     r.DependsOn,
+		BranchLabels:  r.BranchLabels,
+		Message:       r.Message,
+		Path:          r.File,
+		Head:          g.IsRealHead(r.ID),
+		EffectiveHead: g.IsHead(r.ID) && !g.IsRealHead(r.ID),
+		BranchPoint:   g.IsBranchPoint(r.ID),
+		MergePoint:    g.IsMergePoint(r.ID),
+		Current:       f.current[r.ID],
+	}
+	if j.BranchPoint {
+		j.BranchesInto = g.Children(r.ID)
+	}
+	return j
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// scriptOf returns the script behind a revision, for its path.
+func (p *project) scriptOf(r *graph.Revision) *script.Script { return p.byID[r.ID] }

@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/retort-sql/retort/config"
+	"github.com/retort-sql/retort/dialect"
+	"github.com/retort-sql/retort/graph"
+	"github.com/retort-sql/retort/runtime"
+	"github.com/retort-sql/retort/script"
+)
+
+// project is what a command works on: the settings in effect, the scripts
+// of the versions folder and the graph they form.
+type project struct {
+	settings    *config.Settings
+	versionsDir string // the folder, as shown to the user
+	scripts     []*script.Script
+	byID        map[string]*script.Script
+	graph       *graph.Graph
+}
+
+// settings loads the configuration in effect for this invocation and
+// remembers its password so that no output can carry it.
+func (a *app) settings() (*config.Settings, error) {
+	st, err := config.Load(config.Sources{
+		ConfigPath:         a.flags.config,
+		ConfigFiles:        a.flags.configFiles,
+		DatabaseConnection: a.flags.databaseConnection,
+		Getenv:             a.opts.Getenv,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if st.Connection != "" {
+		if u, err := config.ParseURL(st.Connection); err == nil && u.Password != "" {
+			a.secrets = append(a.secrets, u.Password)
+		}
+	}
+	return st, nil
+}
+
+// loadProject reads the settings, every script of the versions folder, and
+// builds the graph; any error names the file and line it comes from.
+func (a *app) loadProject() (*project, error) {
+	st, err := a.settings()
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(st.ScriptLocation, "versions")
+	shown := displayPath(dir)
+	info, err := os.Stat(dir)
+	if err != nil || !info.IsDir() {
+		if st.File == "" {
+			return nil, fmt.Errorf("no retort.ini here and no versions folder at %s: give -c/--config, set RETORT_CONFIG, or create a project with `%s init DIR`", shown, a.opts.Name)
+		}
+		return nil, fmt.Errorf("%s: script_location %s has no versions folder (%s)", displayPath(st.File), displayPath(st.ScriptLocation), shown)
+	}
+	scripts, err := script.Load(os.DirFS(dir), ".")
+	if err != nil {
+		return nil, withDir(err, shown)
+	}
+	p := &project{settings: st, versionsDir: shown, scripts: scripts, byID: make(map[string]*script.Script, len(scripts))}
+	revs := make([]*graph.Revision, len(scripts))
+	for i, s := range scripts {
+		// Load names files relative to the versions folder; say where that is.
+		s.File = filepath.Join(shown, filepath.Base(s.Path))
+		revs[i] = &s.Revision
+		p.byID[s.ID] = s
+	}
+	g, err := graph.New(revs)
+	if err != nil {
+		return nil, err
+	}
+	p.graph = g
+	return p, nil
+}
+
+// withDir puts the versions folder in front of a path-less script error.
+func withDir(err error, dir string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("reading %s: %w", dir, pe.Err)
+	}
+	return fmt.Errorf("%s/%w", dir, err)
+}
+
+// displayPath shows a path relative to the working directory when it lies
+// below it, else absolute: the shortest form a user can still open.
+func displayPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return abs
+	}
+	if rel, err := filepath.Rel(wd, abs); err == nil && filepath.IsLocal(rel) {
+		return rel
+	}
+	return abs
+}
+
+// session is a project with an open database.
+type session struct {
+	*project
+	db       dialect.DB
+	migrator *runtime.Migrator
+	url      *config.URL
+}
+
+// open loads the project and connects to its database.
+func (a *app) open(ctx context.Context, allowChanged bool) (*session, error) {
+	p, err := a.loadProject()
+	if err != nil {
+		return nil, err
+	}
+	return a.connect(ctx, p, allowChanged)
+}
+
+func (a *app) connect(ctx context.Context, p *project, allowChanged bool) (*session, error) {
+	st := p.settings
+	if st.Connection == "" {
+		return nil, errors.New("no database connection: give --database-connection, set RETORT_DATABASE_URL, or set [database] connection in retort.ini")
+	}
+	u, err := config.ParseURL(st.Connection)
+	if err != nil {
+		return nil, fmt.Errorf("database connection from %s: %w", st.ConnectionSource, err)
+	}
+	mode, err := runtime.ParseMode(st.TransactionMode)
+	if err != nil {
+		return nil, err
+	}
+	db, err := runtime.Open(ctx, u)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to %s: %w", u.Redacted(), err)
+	}
+	migrations := make(map[string]runtime.Migration, len(p.scripts))
+	for _, s := range p.scripts {
+		migrations[s.ID] = s
+	}
+	m := runtime.New(db, p.graph, migrations, runtime.Options{
+		VersionTable:    st.VersionTable,
+		TransactionMode: mode,
+		LockTimeout:     st.LockTimeout,
+		AllowChanged:    allowChanged,
+		Logger:          a.logger("retort.runtime"),
+		ToolVersion:     Version,
+	})
+	return &session{project: p, db: db, migrator: m, url: u}, nil
+}
+
+func (s *session) Close() error { return s.db.Close() }
