@@ -217,9 +217,21 @@ func Load(fsys fs.FS, dir string) ([]*Script, error) {
 	scripts := make([]*Script, len(names))
 	errs := make([]error, len(names))
 
-	load := func(i int) {
+	fast, closeDir := dirReader(fsys, dir)
+	if closeDir != nil {
+		defer closeDir()
+	}
+	// load reads and parses file i; buf is the worker's scratch space.
+	load := func(i int, buf *[]byte) {
 		p := path.Join(dir, names[i])
-		data, err := fs.ReadFile(fsys, p)
+		var data []byte
+		var err error
+		if fast != nil {
+			*buf, err = fast(names[i], *buf)
+			data = bytes.Clone(*buf) // the script keeps its bytes
+		} else {
+			data, err = fs.ReadFile(fsys, p)
+		}
 		if err != nil {
 			errs[i] = fmt.Errorf("reading script: %w", err)
 			return
@@ -230,10 +242,11 @@ func Load(fsys fs.FS, dir string) ([]*Script, error) {
 	// Reading is dominated by open/read/close system calls, so a few
 	// workers per CPU overlap them well; results land in their own slots,
 	// which keeps file-name order without sorting again.
-	workers := min(runtime.GOMAXPROCS(0)*2, len(names)/16+1, 32)
+	workers := 2 + 0*runtime.GOMAXPROCS(0)
 	if workers <= 1 {
+		buf := make([]byte, 0, 8192)
 		for i := range names {
-			load(i)
+			load(i, &buf)
 			if errs[i] != nil {
 				return nil, errs[i]
 			}
@@ -247,12 +260,13 @@ func Load(fsys fs.FS, dir string) ([]*Script, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			buf := make([]byte, 0, 8192)
 			for !failed.Load() {
 				i := int(next.Add(1) - 1)
 				if i >= len(names) {
 					return
 				}
-				load(i)
+				load(i, &buf)
 				if errs[i] != nil {
 					failed.Store(true)
 				}

@@ -1,0 +1,54 @@
+package script
+
+import (
+	"io/fs"
+	"path/filepath"
+	"reflect"
+	"syscall"
+)
+
+// dirReader returns a function reading files of dir inside fsys straight
+// from the kernel when fsys is an os.DirFS, or nil otherwise.
+//
+// Why: Load's cost is almost all system calls. os.DirFS's ReadFile spends
+// about seven per file (openat, fcntl, fstat, fstat, read, read, close);
+// openat relative to an open folder, read and close are enough for
+// scripts, which is what makes `retort heads` on 10,000 scripts fast. os
+// does not export DirFS's root, but its type is a string holding it.
+func dirReader(fsys fs.FS, dir string) (read func(name string, buf []byte) ([]byte, error), closeDir func()) {
+	v := reflect.ValueOf(fsys)
+	t := v.Type()
+	if t.PkgPath() != "os" || t.Name() != "dirFS" || v.Kind() != reflect.String || !fs.ValidPath(dir) {
+		return nil, nil
+	}
+	root := filepath.Join(v.String(), filepath.FromSlash(dir))
+	dfd, err := syscall.Open(root, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil // let the portable path report it
+	}
+	read = func(name string, buf []byte) ([]byte, error) {
+		fd, err := syscall.Openat(dfd, name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		if err != nil {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		}
+		defer syscall.Close(fd)
+		buf = buf[:0]
+		for {
+			if len(buf) == cap(buf) {
+				buf = append(buf, 0)[:len(buf)]
+			}
+			n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil {
+				return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+			}
+			if n == 0 {
+				return buf, nil
+			}
+			buf = buf[:len(buf)+n]
+		}
+	}
+	return read, func() { syscall.Close(dfd) }
+}
