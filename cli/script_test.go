@@ -14,6 +14,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/retort-sql/retort/cli"
+	"github.com/retort-sql/retort/internal/projectgen"
 )
 
 // TestMain lets the test binary act as the retort command inside scripts,
@@ -45,6 +46,8 @@ func TestScripts(t *testing.T) {
 			"indexes":    cmdIndexes,
 			"versions":   cmdVersions,
 			"sqlexec":    cmdSQLExec,
+			"genproject": cmdGenProject,
+			"logcount":   cmdLogCount,
 		},
 	})
 }
@@ -183,4 +186,30 @@ func cmdSQLExec(ts *testscript.TestScript, neg bool, args []string) {
 	defer db.Close()
 	_, err := db.Exec(args[0])
 	ts.Check(err)
+}
+
+// genproject DIR N [BRANCHES] writes a project of N one-table revisions.
+func cmdGenProject(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: genproject DIR N [BRANCHES]")
+	}
+	var n, branches int
+	_, err := fmt.Sscan(args[1], &n)
+	ts.Check(err)
+	if len(args) == 3 {
+		_, err = fmt.Sscan(args[2], &branches)
+		ts.Check(err)
+	}
+	ts.Check(projectgen.Write(ts.MkAbs(args[0]), n, branches))
+}
+
+// logcount [TABLE] prints, for each direction and status in the version
+// log, how many rows and how many distinct revisions it has:
+// "upgrade done 50 50" means fifty upgrades, each of a different revision.
+func cmdLogCount(ts *testscript.TestScript, neg bool, args []string) {
+	table := "retort_version_log"
+	if len(args) == 1 {
+		table = args[0]
+	}
+	printLines(ts, queryStrings(ts, fmt.Sprintf(`SELECT direction, status, count(*), count(DISTINCT revision) FROM %q GROUP BY direction, status ORDER BY direction, status`, table)))
 }
