@@ -242,7 +242,7 @@ func Load(fsys fs.FS, dir string) ([]*Script, error) {
 	// Reading is dominated by open/read/close system calls, so a few
 	// workers per CPU overlap them well; results land in their own slots,
 	// which keeps file-name order without sorting again.
-	workers := 2 + 0*runtime.GOMAXPROCS(0)
+	workers := min(max(runtime.GOMAXPROCS(0)*2, 32), len(names)/16+1)
 	if workers <= 1 {
 		buf := make([]byte, 0, 8192)
 		for i := range names {
