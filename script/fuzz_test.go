@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/retort-sql/retort/graph"
 )
 
 var fuzzDialects = []string{"", "postgresql", "mysql", "sqlite"}
@@ -57,6 +59,34 @@ func FuzzSplit(f *testing.F) {
 		}
 		if !slices.Equal(texts, texts2) {
 			t.Fatalf("dialect %q: split %q\n gave %q\njoined %q\nsplits as %q", dialect, sql, texts, joined, texts2)
+		}
+	})
+}
+
+// FuzzParse checks that Parse never panics, that what it accepts has a
+// valid id, and that Statements and Checksum work on whatever it accepts.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(quark))
+	f.Add([]byte("-- retort:revision 1\r\n-- retort:upgrade dialect=mysql\r\nSELECT 1;\r\n-- retort:downgrade\r\n"))
+	f.Add([]byte("-- retort:revision a\n-- retort:revises b c\n-- retort:no-transaction\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse("f.sql", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.sql:") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		if !validID(s.ID) || s.Line < 1 {
+			t.Fatalf("accepted id %q line %d", s.ID, s.Line)
+		}
+		for _, d := range fuzzDialects[1:] {
+			for _, dir := range []graph.Direction{graph.Up, graph.Down} {
+				_, _ = s.Statements(d, dir)
+			}
+		}
+		if len(s.Checksum()) != 64 {
+			t.Fatal("bad checksum")
 		}
 	})
 }
