@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -61,15 +60,13 @@ func (a *app) loadProject() (*project, error) {
 		}
 		return nil, fmt.Errorf("%s: script_location %s has no versions folder (%s)", displayPath(st.File), displayPath(st.ScriptLocation), shown)
 	}
-	scripts, err := script.Load(os.DirFS(dir), ".")
+	scripts, err := script.LoadDir(shown)
 	if err != nil {
-		return nil, withDir(err, shown)
+		return nil, err
 	}
 	p := &project{settings: st, versionsDir: shown, scripts: scripts, byID: make(map[string]*script.Script, len(scripts))}
 	revs := make([]*graph.Revision, len(scripts))
 	for i, s := range scripts {
-		// Load names files relative to the versions folder; say where that is.
-		s.File = filepath.Join(shown, filepath.Base(s.Path))
 		revs[i] = &s.Revision
 		p.byID[s.ID] = s
 	}
@@ -79,15 +76,6 @@ func (a *app) loadProject() (*project, error) {
 	}
 	p.graph = g
 	return p, nil
-}
-
-// withDir puts the versions folder in front of a path-less script error.
-func withDir(err error, dir string) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("reading %s: %w", dir, pe.Err)
-	}
-	return fmt.Errorf("%s/%w", dir, err)
 }
 
 // displayPath shows a path relative to the working directory when it lies

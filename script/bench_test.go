@@ -39,7 +39,20 @@ DROP TABLE t%d;
 
 // BenchmarkLoad10k measures Load on 10,000 small scripts: what `retort
 // heads` pays before it can answer.
+// BenchmarkLoad10k reads a folder on disk as the CLI does (LoadDir), and
+// BenchmarkLoadFS10k the same folder through the portable fs.FS path.
 func BenchmarkLoad10k(b *testing.B) {
+	dir := writeScripts(b, 10000)
+	b.ResetTimer()
+	for b.Loop() {
+		s, err := LoadDir(dir)
+		if err != nil || len(s) != 10000 {
+			b.Fatal(len(s), err)
+		}
+	}
+}
+
+func BenchmarkLoadFS10k(b *testing.B) {
 	fsys := os.DirFS(writeScripts(b, 10000))
 	b.ResetTimer()
 	for b.Loop() {

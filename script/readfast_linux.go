@@ -2,26 +2,18 @@ package script
 
 import (
 	"io/fs"
-	"path/filepath"
-	"reflect"
 	"syscall"
 )
 
-// dirReader returns a function reading files of dir inside fsys straight
-// from the kernel when fsys is an os.DirFS, or nil otherwise.
+// dirReader returns a function reading files of the folder root straight
+// from the kernel, or nil when root cannot be opened (the portable path
+// then reports the error).
 //
-// Why: Load's cost is almost all system calls. os.DirFS's ReadFile spends
-// about seven per file (openat, fcntl, fstat, fstat, read, read, close);
-// openat relative to an open folder, read and close are enough for
-// scripts, which is what makes `retort heads` on 10,000 scripts fast. os
-// does not export DirFS's root, but its type is a string holding it.
-func dirReader(fsys fs.FS, dir string) (read func(name string, buf []byte) ([]byte, error), closeDir func()) {
-	v := reflect.ValueOf(fsys)
-	t := v.Type()
-	if t.PkgPath() != "os" || t.Name() != "dirFS" || v.Kind() != reflect.String || !fs.ValidPath(dir) {
-		return nil, nil
-	}
-	root := filepath.Join(v.String(), filepath.FromSlash(dir))
+// Why: LoadDir's cost is almost all system calls. os.ReadFile spends about
+// seven per file (openat, fcntl, fstat, fstat, read, read, close); openat
+// relative to an open folder, read and close are enough for scripts, which
+// is what makes `retort heads` on 10,000 scripts fast.
+func dirReader(root string) (read func(name string, buf []byte) ([]byte, error), closeDir func()) {
 	dfd, err := syscall.Open(root, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil // let the portable path report it

@@ -43,7 +43,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -195,16 +197,42 @@ func (s *Script) Checksum() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Load reads every *.sql file directly in dir (not in subfolders; names
-// starting with "." are skipped, they are editors' and Write's temporary
-// files), sorted by file name. Headers are parsed now; section bodies are
-// only split into statements when Statements is called. On a bad script it
-// returns the error of the first bad file in name order.
+// Load reads every *.sql file of dir inside fsys (an embed.FS, say), in
+// file-name order. Headers are parsed now, statements only when asked for.
+// It fails on the first file, in name order, that cannot be read or parsed.
 func Load(fsys fs.FS, dir string) ([]*Script, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("reading versions folder: %w", err)
 	}
+	return loadAll(path.Join, dir, scriptNames(entries), func(p string, _ *[]byte) ([]byte, error) {
+		return fs.ReadFile(fsys, p)
+	})
+}
+
+// LoadDir is Load for a folder on disk, given as an OS path; the scripts'
+// paths are dir joined with their names, so messages point at files the
+// user can open. On Linux it reads with fewer system calls than an fs.FS
+// can, which is what keeps `retort heads` on 10,000 scripts fast.
+func LoadDir(dir string) ([]*Script, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading versions folder: %w", err)
+	}
+	read := func(p string, _ *[]byte) ([]byte, error) { return os.ReadFile(p) }
+	if fast, closeDir := dirReader(dir); fast != nil {
+		defer closeDir()
+		read = func(p string, buf *[]byte) ([]byte, error) {
+			var err error
+			*buf, err = fast(filepath.Base(p), *buf)
+			return bytes.Clone(*buf), err // the script keeps its bytes; buf is reused
+		}
+	}
+	return loadAll(filepath.Join, dir, scriptNames(entries), read)
+}
+
+// scriptNames picks the scripts out of a folder listing, sorted.
+func scriptNames(entries []fs.DirEntry) []string {
 	var names []string
 	for _, e := range entries {
 		n := e.Name()
@@ -214,24 +242,17 @@ func Load(fsys fs.FS, dir string) ([]*Script, error) {
 		names = append(names, n)
 	}
 	slices.Sort(names) // ReadDir sorts already; an fs.FS need not promise it
+	return names
+}
+
+// loadAll reads and parses the named files of dir with read, which may use
+// the worker's scratch buffer.
+func loadAll(join func(...string) string, dir string, names []string, read func(p string, buf *[]byte) ([]byte, error)) ([]*Script, error) {
 	scripts := make([]*Script, len(names))
 	errs := make([]error, len(names))
-
-	fast, closeDir := dirReader(fsys, dir)
-	if closeDir != nil {
-		defer closeDir()
-	}
-	// load reads and parses file i; buf is the worker's scratch space.
 	load := func(i int, buf *[]byte) {
-		p := path.Join(dir, names[i])
-		var data []byte
-		var err error
-		if fast != nil {
-			*buf, err = fast(names[i], *buf)
-			data = bytes.Clone(*buf) // the script keeps its bytes
-		} else {
-			data, err = fs.ReadFile(fsys, p)
-		}
+		p := join(dir, names[i])
+		data, err := read(p, buf)
 		if err != nil {
 			errs[i] = fmt.Errorf("reading script: %w", err)
 			return

@@ -321,3 +321,67 @@ func TestNextID(t *testing.T) {
 		t.Error("want an error for an unknown kind")
 	}
 }
+
+func TestLoadDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "versions")
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"002_b.sql":     "-- retort:revision 002\n-- retort:revises 001\n-- retort:upgrade\nSELECT 2;\n",
+		"001_a.sql":     "-- retort:revision 001\n-- retort:upgrade\nSELECT 1;\n",
+		"README.md":     "not a script",
+		"sub/004_c.sql": "not read: subfolders are not scripts",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scripts, err := LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scripts) != 2 || scripts[0].ID != "001" || scripts[1].ID != "002" {
+		t.Fatalf("got %v", scripts)
+	}
+	if want := filepath.Join(dir, "002_b.sql"); scripts[1].File != want || scripts[1].Path != want {
+		t.Fatalf("File %q, Path %q, want both %q", scripts[1].File, scripts[1].Path, want)
+	}
+	if got, want := scripts[1].Checksum(), mustParse(t, filepath.Join(dir, "002_b.sql")).Checksum(); got != want {
+		t.Fatalf("checksum %s, want %s", got, want)
+	}
+
+	// Many files, two bad: the error is the first bad file's, every time.
+	for i := range 300 {
+		body := "-- retort:revision r" + pad3(i) + "\n-- retort:upgrade\nSELECT 1;\n"
+		if i == 137 || i == 200 {
+			body = "-- retort:revision bad-id\n"
+		}
+		if err := os.WriteFile(filepath.Join(dir, pad3(i)+"_s.sql"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 10 {
+		_, err = LoadDir(dir)
+		if want := filepath.Join(dir, "137_s.sql") + ":1:"; err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Fatalf("got %v, want the error of %s", err, want)
+		}
+	}
+	if _, err := LoadDir(filepath.Join(dir, "missing")); err == nil {
+		t.Fatal("want an error for a missing folder")
+	}
+}
+
+func mustParse(t *testing.T, path string) *Script {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Parse(path, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
