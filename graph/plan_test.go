@@ -123,6 +123,11 @@ func TestMerge(t *testing.T) {
 			steps: "down:n ~n>m, down:m +b1 ~m>b2, down:b1 -b1, down:b2 ~b2>a, down:a -a", rows: ""},
 		{name: "ambiguous walk below merge", op: "down", current: "m", target: "-2", err: "Ambiguous walk"},
 		{name: "stamp down to parent", op: "stamp", current: "n", target: "b1", steps: "stamp:b1 ~n>b1", rows: "b1"},
+		// Alembic leaves this case open (a TODO in StampStep): the first
+		// step moves the merge's row, so the second has no row to move
+		// and must add its own.
+		{name: "stamp down to both parents", op: "stamp", current: "m", target: "b1 b2", steps: "stamp:b1 ~m>b1, stamp:b2 +b2", rows: "b1 b2"},
+		{name: "stamp down to both parents from above", op: "stamp", current: "n", target: "b2 b1", steps: "stamp:b2 ~n>b2, stamp:b1 +b1", rows: "b1 b2"},
 	})
 }
 

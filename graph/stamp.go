@@ -115,9 +115,11 @@ func (g *Graph) stampPlan(heads []int, targets []string) ([]stampStep, error) {
 
 // applyStamp ports HeadMaintainer.update_to_step for a StampStep.
 func (m *maintainer) applyStamp(s *Step, p stampStep) error {
-	fromMissing := false
+	fromMissing, fromPresent := false, false
 	for _, f := range p.from {
-		if !m.heads[f] {
+		if m.heads[f] {
+			fromPresent = true
+		} else {
 			fromMissing = true
 		}
 	}
@@ -125,6 +127,11 @@ func (m *maintainer) applyStamp(s *Step, p stampStep) error {
 	case !p.up && p.branchMove:
 		return m.delete(s, p.from[0])
 	case p.up && (p.branchMove || fromMissing) && p.to >= 0 && !m.heads[p.to]:
+		return m.insert(s, p.to)
+	case !p.up && !fromPresent && p.to >= 0 && !m.heads[p.to]:
+		// Stamping down to several revisions below one row: an earlier
+		// step of this stamp already moved that row, so this target gets
+		// a row of its own. (Alembic leaves this case as a TODO.)
 		return m.insert(s, p.to)
 	case len(p.from) > 1:
 		for _, f := range p.from[:len(p.from)-1] {
