@@ -40,6 +40,11 @@ type Dialect interface {
 	VersionTableDDL(table string) []string
 	// LogTableDDL creates the log table (see DESIGN.md, "in the database").
 	LogTableDDL(table string) []string
+	// ErrorMessage is a driver error as a person should read it in a
+	// FAILED line: the database's own message, without the driver's
+	// decorations (SQLite: "no such table: foo", not "SQL logic error: no
+	// such table: foo (1)").
+	ErrorMessage(err error) string
 	// TableExists reports whether the table exists in the database (or, on
 	// servers, the connection's current schema).
 	TableExists(ctx context.Context, q Querier, table string) (bool, error)

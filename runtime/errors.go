@@ -102,3 +102,13 @@ func (e *InterruptedError) Error() string {
 		"finish or undo it by hand, then run `retort stamp` to record where this database really is",
 		e.Direction, e.Revision, e.Done, e.Total)
 }
+
+// dbError is a database error as the dialect words it, still unwrapping to
+// the driver's error for errors.As.
+type dbError struct {
+	msg string
+	err error
+}
+
+func (e *dbError) Error() string { return e.msg }
+func (e *dbError) Unwrap() error { return e.err }

@@ -340,7 +340,7 @@ func (m *Migrator) stepError(p *plan, k int, failedInStatement bool, err error) 
 func (m *Migrator) runStatements(ctx context.Context, conn *sql.Conn, p *plan, after func(done int) error) (int, error) {
 	for k, s := range p.stmts {
 		if _, err := conn.ExecContext(ctx, s.SQL); err != nil {
-			return k, err
+			return k, &dbError{msg: m.d.ErrorMessage(err), err: err}
 		}
 		if after != nil {
 			if err := after(k + 1); err != nil {

@@ -12,11 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/retort-sql/retort/dialect"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // also registers the "sqlite" database/sql driver
 )
 
 // BusyTimeout is how long a connection waits for another's write lock
@@ -68,6 +69,23 @@ func (d Dialect) LogTableDDL(table string) []string {
 	applied_by VARCHAR(255) NOT NULL DEFAULT '',
 	tool_version VARCHAR(64) NOT NULL DEFAULT ''
 )`, d.QuoteIdent(table))}
+}
+
+// ErrorMessage strips modernc's "<errstr>: " prefix and " (<code>)"
+// suffix around SQLite's own message.
+func (Dialect) ErrorMessage(err error) string {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err.Error()
+	}
+	msg := strings.TrimSuffix(se.Error(), " (SQLITE_BUSY)")
+	msg = strings.TrimSuffix(msg, fmt.Sprintf(" (%d)", se.Code()))
+	// SQLite's generic strings (sqlite3_errstr) hold no ": ", so the first
+	// one ends the generic part and starts the specific message.
+	if _, specific, ok := strings.Cut(msg, ": "); ok && specific != "" {
+		msg = specific
+	}
+	return msg
 }
 
 // TableExists looks the table up in sqlite_master.
@@ -267,7 +285,10 @@ func (d *DB) Lock(ctx context.Context, conn *sql.Conn, key string, opts dialect.
 			return nil, timeout()
 		}
 	}
-	releaseSem := func() { <-d.sem }
+	// Releasing twice (a deferred release after an explicit one) must not
+	// block on the semaphore.
+	var once sync.Once
+	releaseSem := func() { once.Do(func() { <-d.sem }) }
 	if d.lockFile == nil { // in memory: nobody else can see it
 		return func() error { releaseSem(); return nil }, nil
 	}
@@ -280,12 +301,15 @@ func (d *DB) Lock(ctx context.Context, conn *sql.Conn, key string, opts dialect.
 			return nil, fmt.Errorf("locking %s: %w", d.path, err)
 		}
 		if ok {
-			return func() error {
-				defer releaseSem()
-				if err := unflock(d.lockFile); err != nil {
-					return fmt.Errorf("unlocking %s: %w", d.path, err)
-				}
-				return nil
+			var unlockOnce sync.Once
+			return func() (err error) {
+				unlockOnce.Do(func() {
+					defer releaseSem()
+					if uerr := unflock(d.lockFile); uerr != nil {
+						err = fmt.Errorf("unlocking %s: %w", d.path, uerr)
+					}
+				})
+				return err
 			}, nil
 		}
 		left := time.Until(deadline)
