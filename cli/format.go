@@ -32,8 +32,8 @@ func (f formatter) line(r *graph.Revision, o lineOpts) string {
 		}
 	}
 	b.WriteString(r.ID)
-	if o.branches && len(r.BranchLabels) > 0 {
-		fmt.Fprintf(&b, " (%s)", strings.Join(r.BranchLabels, ", "))
+	if labels := g.BranchLabels(r.ID); o.branches && len(labels) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(labels, ", "))
 	}
 	if o.headMarks || o.tree {
 		if g.IsRealHead(r.ID) {
@@ -88,8 +88,8 @@ func (f formatter) entry(r *graph.Revision) string {
 	if g.IsBranchPoint(r.ID) {
 		fmt.Fprintf(&b, "Branches into: %s\n", strings.Join(g.Children(r.ID), ", "))
 	}
-	if len(r.BranchLabels) > 0 {
-		fmt.Fprintf(&b, "Branch names: %s\n", strings.Join(r.BranchLabels, ", "))
+	if labels := g.BranchLabels(r.ID); len(labels) > 0 {
+		fmt.Fprintf(&b, "Branch names: %s\n", strings.Join(labels, ", "))
 	}
 	fmt.Fprintf(&b, "Path: %s\n\n", r.File)
 	for _, l := range strings.Split(f.longDoc(r), "\n") {
@@ -105,12 +105,11 @@ func (f formatter) entry(r *graph.Revision) string {
 // longDoc is the text Alembic keeps in a script's docstring: the message,
 // then the revision's identity.
 func (f formatter) longDoc(r *graph.Revision) string {
-	revises := strings.Join(r.Revises, ", ")
-	var created string
-	if s := f.p.byID[r.ID]; s != nil {
-		created = s.Created
+	doc := fmt.Sprintf("%s\n\nRevision ID: %s\nRevises: %s", r.Message, r.ID, strings.Join(r.Revises, ", "))
+	if s := f.p.byID[r.ID]; s != nil && s.Created != "" {
+		doc += "\nCreate Date: " + s.Created
 	}
-	return fmt.Sprintf("%s\n\nRevision ID: %s\nRevises: %s\nCreate Date: %s", r.Message, r.ID, revises, created)
+	return doc
 }
 
 func downRevisions(r *graph.Revision) string {
@@ -125,7 +124,7 @@ type revisionJSON struct {
 	Revision      string   `json:"revision"`
 	Revises       []string `json:"revises"`
 	DependsOn     []string `json:"depends_on,omitempty"`
-	BranchLabels  []string `json:"branch_labels,omitempty"`
+	BranchLabels  []string `json:"branch_labels,omitempty"` // declared and inherited, as Alembic shows them
 	Message       string   `json:"message"`
 	Path          string   `json:"path,omitempty"`
 	Head          bool     `json:"head"`
@@ -142,7 +141,7 @@ func (f formatter) json(r *graph.Revision) revisionJSON {
 		Revision:      r.ID,
 		Revises:       nonNil(r.Revises),
 		DependsOn:     r.DependsOn,
-		BranchLabels:  r.BranchLabels,
+		BranchLabels:  g.BranchLabels(r.ID),
 		Message:       r.Message,
 		Path:          r.File,
 		Head:          g.IsRealHead(r.ID),
