@@ -240,7 +240,7 @@ func (m *Migrator) prepare(steps []graph.Step, dir string) ([]plan, error) {
 		if st.Revision != nil {
 			p.rev, p.msg = st.Revision.ID, st.Revision.Message
 		} else {
-			p.rev = strings.Join(st.To, " ")
+			p.rev = "base" // a stamp down to base
 		}
 		mig := m.migs[p.rev]
 		if mig == nil {

@@ -81,16 +81,20 @@ func (m *Migrator) validate(heads []string) error {
 	return nil
 }
 
-// applyVersion makes a step's version-table change: deletes, then the
-// update, then inserts (a merge deletes and updates, an unmerge updates
-// and inserts).
+// applyVersion makes a step's version-table change, in graph.Step's
+// order: deletes, inserts, then the update.
 func (m *Migrator) applyVersion(ctx context.Context, q dialect.Querier, st *graph.Step) error {
 	for _, v := range st.Delete {
 		if _, err := q.ExecContext(ctx, "DELETE FROM "+m.vt+" WHERE version_num = "+m.ph(1), v); err != nil {
 			return fmt.Errorf("deleting %s from version table %s: %w", v, m.vtRaw, err)
 		}
 	}
-	if st.UpdateFrom != "" {
+	for _, v := range st.Insert {
+		if _, err := q.ExecContext(ctx, "INSERT INTO "+m.vt+" (version_num) VALUES ("+m.ph(1)+")", v); err != nil {
+			return fmt.Errorf("inserting %s into version table %s: %w", v, m.vtRaw, err)
+		}
+	}
+	if st.UpdateFrom != "" && st.UpdateFrom != st.UpdateTo {
 		res, err := q.ExecContext(ctx, "UPDATE "+m.vt+" SET version_num = "+m.ph(1)+" WHERE version_num = "+m.ph(2), st.UpdateTo, st.UpdateFrom)
 		if err != nil {
 			return fmt.Errorf("updating %s to %s in version table %s: %w", st.UpdateFrom, st.UpdateTo, m.vtRaw, err)
@@ -98,11 +102,6 @@ func (m *Migrator) applyVersion(ctx context.Context, q dialect.Querier, st *grap
 		// As Alembic does: a miss means someone else moved the rows.
 		if n, err := res.RowsAffected(); err == nil && n != 1 {
 			return fmt.Errorf("expected to match one row when updating %s to %s in version table %s; %d found", st.UpdateFrom, st.UpdateTo, m.vtRaw, n)
-		}
-	}
-	for _, v := range st.Insert {
-		if _, err := q.ExecContext(ctx, "INSERT INTO "+m.vt+" (version_num) VALUES ("+m.ph(1)+")", v); err != nil {
-			return fmt.Errorf("inserting %s into version table %s: %w", v, m.vtRaw, err)
 		}
 	}
 	return nil
