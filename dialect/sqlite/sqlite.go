@@ -51,12 +51,15 @@ func (d Dialect) VersionTableDDL(table string) []string {
 		d.QuoteIdent(table), d.QuoteIdent(table+"_pkc"))}
 }
 
-// LogTableDDL keeps times as ISO-8601 text (SQLite's own convention for
-// dates), declared VARCHAR rather than TIMESTAMP so that drivers hand them
+// LogTableDDL: id is INTEGER PRIMARY KEY, SQLite's rowid, which numbers
+// rows in insertion order on its own; AUTOINCREMENT would only add a write
+// to sqlite_sequence in every migration's commit, and the log never
+// deletes rows, so ids are never reused anyway. Times are
+// ISO-8601 text (SQLite's own convention for dates), declared VARCHAR rather than TIMESTAMP so that drivers hand them
 // back as the strings that were written.
 func (d Dialect) LogTableDDL(table string) []string {
 	return []string{fmt.Sprintf(`CREATE TABLE %s (
-	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	id INTEGER PRIMARY KEY,
 	revision VARCHAR(255) NOT NULL,
 	direction VARCHAR(16) NOT NULL,
 	checksum VARCHAR(64) NOT NULL DEFAULT '',
