@@ -223,6 +223,8 @@ func TestLoadConfigFiles(t *testing.T) {
 	neutron := write(t, dir, "neutron.conf", neutronConf)
 	plugin := write(t, dir, "plugin.ini", "[ml2]\ntype_drivers = flat,vlan\n")
 	override := write(t, dir, "override.conf", "[DATABASE]\nConnection = postgresql://u@h/override\n")
+	multiline := write(t, dir, "multi.conf", "[database]\nconnection =\n    postgresql://u@h/multi\nmax_pool_size = 5\n")
+	quoted := write(t, dir, "quoted.conf", "[database]\nconnection = \"postgresql://u@h/quoted\"\n")
 	nova := write(t, dir, "nova.conf", "[DEFAULT]\nverbose=True\nsql_connection=mysql://nova:pw@localhost/nova\n")
 
 	tests := []struct {
@@ -234,6 +236,8 @@ func TestLoadConfigFiles(t *testing.T) {
 		{"neutron.conf over retort.ini", Sources{ConfigPath: ini, ConfigFiles: []string{neutron}}, "mysql+pymysql://neutron:NEUTRON_DBPASS@controller/neutron", neutron},
 		{"a file without [database] does not reset", Sources{ConfigPath: ini, ConfigFiles: []string{neutron, plugin}}, "mysql+pymysql://neutron:NEUTRON_DBPASS@controller/neutron", neutron},
 		{"later --config-file wins", Sources{ConfigPath: ini, ConfigFiles: []string{neutron, override}}, "postgresql://u@h/override", override},
+		{"indented continuation line", Sources{ConfigPath: ini, ConfigFiles: []string{multiline}}, "postgresql://u@h/multi", multiline},
+		{"quoted value", Sources{ConfigPath: ini, ConfigFiles: []string{quoted}}, "postgresql://u@h/quoted", quoted},
 		{"old nova.conf [DEFAULT] sql_connection", Sources{ConfigPath: ini, ConfigFiles: []string{nova}}, "mysql://nova:pw@localhost/nova", nova},
 		{"env over files", Sources{ConfigPath: ini, ConfigFiles: []string{neutron}, Getenv: env(map[string]string{"RETORT_DATABASE_URL": "sqlite:///env.db"})}, "sqlite:///env.db", "RETORT_DATABASE_URL"},
 		{"flag over env", Sources{ConfigPath: ini, ConfigFiles: []string{neutron}, DatabaseConnection: "sqlite:///flag.db", Getenv: env(map[string]string{"RETORT_DATABASE_URL": "sqlite:///env.db"})}, "sqlite:///flag.db", "--database-connection"},
