@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/retort-sql/retort/graph"
-	"github.com/retort-sql/retort/script"
 )
 
 // formatter renders revisions the way Alembic's Script.cmd_format and
@@ -162,6 +161,3 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
-
-// scriptOf returns the script behind a revision, for its path.
-func (p *project) scriptOf(r *graph.Revision) *script.Script { return p.byID[r.ID] }

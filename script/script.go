@@ -100,9 +100,6 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 }
 
-// Dialects are the dialect names a section marker may carry.
-var dialects = [...]string{"postgresql", "mysql", "sqlite"}
-
 // canonicalDialect maps the names callers use for a dialect to the one a
 // section marker uses; ok is false for a name retort does not know.
 func canonicalDialect(d string) (string, bool) {
