@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -305,7 +304,7 @@ func (a *app) verifyCmd() *cobra.Command {
 				}
 				out := cmd.OutOrStdout()
 				if asJSON {
-					if err := writeJSON(out, nonNilMismatches(bad)); err != nil {
+					if err := writeJSON(out, nonNil(bad)); err != nil {
 						return err
 					}
 				} else {
@@ -336,11 +335,4 @@ func short(sum string) string {
 		return sum[:12]
 	}
 	return sum
-}
-
-func nonNilMismatches[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return slices.Clip(s)
 }

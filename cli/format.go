@@ -155,9 +155,10 @@ func (f formatter) json(r *graph.Revision) revisionJSON {
 	return j
 }
 
-func nonNil(s []string) []string {
+// nonNil makes an empty list print as [] rather than null in JSON.
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }

@@ -133,10 +133,15 @@ func (a *app) connect(ctx context.Context, p *project, allowChanged bool) (*sess
 	for _, s := range p.scripts {
 		migrations[s.ID] = s
 	}
+	lockTimeout := st.LockTimeout
+	if lockTimeout == 0 {
+		lockTimeout = -1 // lock_timeout = 0 in retort.ini: fail at once rather than wait
+	}
 	m := runtime.New(db, p.graph, migrations, runtime.Options{
 		VersionTable:    st.VersionTable,
 		TransactionMode: mode,
-		LockTimeout:     st.LockTimeout,
+		LockTimeout:     lockTimeout,
+		Program:         a.opts.Name,
 		AllowChanged:    allowChanged,
 		Logger:          a.logger("retort.runtime"),
 		ToolVersion:     Version,

@@ -16,26 +16,29 @@ type LockTimeoutError = dialect.LockTimeoutError
 type UnknownVersionError struct {
 	Table    string
 	Revision string
+	Program  string // the command to name in the advice
 }
 
 func (e *UnknownVersionError) Error() string {
 	return fmt.Sprintf("the version table %s names revision %s, which no script defines; "+
 		"if another component owns this table, give this project a version table of its own (version_table in retort.ini), "+
-		"or run `retort stamp --purge` to record where this database really is", e.Table, e.Revision)
+		"or run `%s stamp --purge REVISION` to record where this database really is", e.Table, e.Revision, e.Program)
 }
 
 // Mismatch is an applied revision whose script changed since it was
 // applied (or last stamped).
 type Mismatch struct {
-	Revision string
-	File     string
-	Recorded string // checksum in the log
-	Current  string // checksum of the script now
+	Revision string `json:"revision"`
+	File     string `json:"file"`
+	Recorded string `json:"recorded"` // checksum in the log
+	Current  string `json:"current"`  // checksum of the script now
 }
 
 // ChangedScriptError stops a run because applied scripts changed.
 type ChangedScriptError struct {
 	Mismatches []Mismatch // at least one
+	Current    []string   // the version rows, which a stamp would re-record
+	Program    string     // the command to name in the advice
 }
 
 func (e *ChangedScriptError) Error() string {
@@ -48,8 +51,9 @@ func (e *ChangedScriptError) Error() string {
 	if n := len(e.Mismatches) - 1; n > 0 {
 		more = fmt.Sprintf(" (and %d more)", n)
 	}
-	return fmt.Sprintf("%s changed since it was applied%s; run `retort verify` to see what changed, "+
-		"then `retort stamp` to accept the scripts as they are now (or pass --allow-changed)", where, more)
+	return fmt.Sprintf("%s changed since it was applied%s; run `%s verify` to see what changed, "+
+		"then `%s stamp %s` to accept the scripts as they are now (or pass --allow-changed)",
+		where, more, e.Program, e.Program, strings.Join(e.Current, " "))
 }
 
 // StepError: a step failed. The version table stays at the last step that
@@ -95,12 +99,13 @@ type InterruptedError struct {
 	Direction string
 	Done      int
 	Total     int
+	Program   string // the command to name in the advice
 }
 
 func (e *InterruptedError) Error() string {
 	return fmt.Sprintf("the last run stopped during %s of revision %s after statement %d of %d, outside a transaction, so part of it is applied; "+
-		"finish or undo it by hand, then run `retort stamp` to record where this database really is",
-		e.Direction, e.Revision, e.Done, e.Total)
+		"finish or undo it by hand, then run `%s stamp REVISION` to record where this database really is",
+		e.Direction, e.Revision, e.Done, e.Total, e.Program)
 }
 
 // dbError is a database error as the dialect words it, still unwrapping to

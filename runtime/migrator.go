@@ -74,7 +74,7 @@ func (m *Migrator) migrate(ctx context.Context, dir graph.Direction, target stri
 				return err
 			}
 			if len(mm) > 0 {
-				return &ChangedScriptError{Mismatches: mm}
+				return &ChangedScriptError{Mismatches: mm, Current: heads, Program: m.opts.Program}
 			}
 		}
 		var steps []graph.Step

@@ -93,6 +93,9 @@ type Options struct {
 	OnEvent     func(Event)
 	Who         string // recorded in the log as applied_by; default user@host
 	ToolVersion string // recorded in the log as tool_version
+	// Program names the command in advice that errors give ("run `retort
+	// stamp ...`"); a project's own CLI passes its name. Default "retort".
+	Program string
 }
 
 // Graph is what the runtime needs of the revision graph; *graph.Graph
@@ -210,6 +213,9 @@ func New(db dialect.DB, g Graph, migrations map[string]Migration, opts Options) 
 	}
 	if opts.Who == "" {
 		opts.Who = defaultWho()
+	}
+	if opts.Program == "" {
+		opts.Program = "retort"
 	}
 	log := opts.Logger
 	if log == nil {

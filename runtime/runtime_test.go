@@ -223,7 +223,10 @@ func TestChecksums(t *testing.T) {
 	if !errors.As(err, &ce) {
 		t.Fatalf("err = %v, want *ChangedScriptError", err)
 	}
-	for _, want := range []string{"migrations/versions/002_x.sql", "revision 002", "retort verify", "retort stamp"} {
+	if len(ce.Current) == 0 {
+		t.Fatalf("ChangedScriptError.Current is empty; the advice must name the revisions to stamp")
+	}
+	for _, want := range []string{"migrations/versions/002_x.sql", "revision 002", "retort verify", "retort stamp " + strings.Join(ce.Current, " ")} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
@@ -299,7 +302,7 @@ func TestUnknownVersionRow(t *testing.T) {
 	}
 	want := "the version table retort_version names revision abc123, which no script defines; " +
 		"if another component owns this table, give this project a version table of its own (version_table in retort.ini), " +
-		"or run `retort stamp --purge` to record where this database really is"
+		"or run `retort stamp --purge REVISION` to record where this database really is"
 	_, err := m.Heads(ctx)
 	var ue *UnknownVersionError
 	if !errors.As(err, &ue) || err.Error() != want {

@@ -75,7 +75,7 @@ func (m *Migrator) readHeads(ctx context.Context, q dialect.Querier) ([]string, 
 func (m *Migrator) validate(heads []string) error {
 	for _, h := range heads {
 		if m.g.Revision(h) == nil {
-			return &UnknownVersionError{Table: m.vtRaw, Revision: h}
+			return &UnknownVersionError{Table: m.vtRaw, Revision: h, Program: m.opts.Program}
 		}
 	}
 	return nil
@@ -236,7 +236,7 @@ func (m *Migrator) interrupted(ctx context.Context, q dialect.Querier) error {
 		return fmt.Errorf("reading log table %s_log: %w", m.vtRaw, err)
 	}
 	if status == "running" && dir != "stamp" {
-		return &InterruptedError{Revision: rev, Direction: dir, Done: done, Total: total}
+		return &InterruptedError{Revision: rev, Direction: dir, Done: done, Total: total, Program: m.opts.Program}
 	}
 	return nil
 }
