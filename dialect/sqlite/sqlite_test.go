@@ -72,14 +72,24 @@ func TestErrorMessage(t *testing.T) {
 	}
 }
 
+// lock takes the run lock on a connection of its own, as a run does; the
+// release also returns the connection to the pool.
 func lock(t *testing.T, db *DB, timeout time.Duration) (func() error, error) {
 	t.Helper()
 	conn, err := db.SQL().Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	return db.Lock(ctx, conn, "retort_version", dialect.LockOptions{Timeout: timeout})
+	release, err := db.Lock(ctx, conn, "retort_version", dialect.LockOptions{Timeout: timeout})
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return func() error {
+		err := release()
+		conn.Close()
+		return err
+	}, nil
 }
 
 func TestLockBetweenHandles(t *testing.T) {
@@ -111,13 +121,71 @@ func TestLockBetweenHandles(t *testing.T) {
 	if _, err := b.SQL().Exec("CREATE TABLE x (id INTEGER)"); err != nil {
 		t.Fatal(err)
 	}
-	release()
+	if err := release(); err != nil {
+		t.Fatal(err)
+	}
 	release() // twice is harmless
 	r2, err := lock(t, b, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2()
+	if err := r2(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A run keeps SQLite's write lock from its first write to its release, so
+// nobody sees the schema between two migrations; afterwards the database
+// is as it was: no journal file left, the journal mode unchanged.
+func TestRunHoldsWriteLock(t *testing.T) {
+	for _, journal := range []string{"delete", "wal"} {
+		t.Run(journal, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "a.db")
+			other, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(50)")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			var mode string
+			if err := other.QueryRow("PRAGMA journal_mode = " + journal).Scan(&mode); err != nil || mode != journal {
+				t.Fatalf("journal mode %q, %v", mode, err)
+			}
+			db, err := Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			conn, err := db.SQL().Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			release, err := db.Lock(ctx, conn, "retort_version", dialect.LockOptions{Timeout: time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range []string{"CREATE TABLE one (id INTEGER)", "CREATE TABLE two (id INTEGER)"} {
+				if _, err := conn.ExecContext(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := other.Exec("CREATE TABLE intruder (id INTEGER)"); err == nil || !strings.Contains(err.Error(), "locked") {
+					t.Fatalf("a write between two migrations: %v, want database is locked", err)
+				}
+			}
+			if err := release(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := other.Exec("CREATE TABLE after (id INTEGER)"); err != nil {
+				t.Fatalf("a write after the run: %v", err)
+			}
+			if err := other.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != journal {
+				t.Fatalf("journal mode after the run %q, %v; want %s", mode, err, journal)
+			}
+			if _, err := os.Stat(path + "-journal"); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("%s-journal is left behind (%v)", path, err)
+			}
+		})
+	}
 }
 
 func TestInMemoryIsOneDatabase(t *testing.T) {
