@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/spf13/cobra"
+
+	"github.com/retort-sql/retort/runtime"
 )
 
 // withSession opens the project's database for fn and always closes it.
@@ -22,30 +24,25 @@ func (a *app) withSession(ctx context.Context, allowChanged bool, fn func(*sessi
 }
 
 func (a *app) upgradeCmd() *cobra.Command {
-	var allowChanged bool
-	cmd := &cobra.Command{
-		Use:   "upgrade TARGET",
-		Short: "Upgrade the database to TARGET (head, heads, +N, label@head, an id or prefix, ...)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withSession(cmd.Context(), allowChanged, func(s *session) error {
-				return s.migrator.Upgrade(cmd.Context(), args[0])
-			})
-		},
-	}
-	cmd.Flags().BoolVar(&allowChanged, "allow-changed", false, "go on even if an applied script has changed since it ran")
-	return cmd
+	return a.moveCmd("upgrade", "Upgrade the database to TARGET (head, heads, +N, label@head, an id or prefix, ...)",
+		(*runtime.Migrator).Upgrade)
 }
 
 func (a *app) downgradeCmd() *cobra.Command {
+	return a.moveCmd("downgrade", "Downgrade the database to TARGET (base, -N, label@base, an id or prefix, ...)",
+		(*runtime.Migrator).Downgrade)
+}
+
+// moveCmd builds upgrade and downgrade, which differ only in direction.
+func (a *app) moveCmd(name, short string, move func(*runtime.Migrator, context.Context, string) error) *cobra.Command {
 	var allowChanged bool
 	cmd := &cobra.Command{
-		Use:   "downgrade TARGET",
-		Short: "Downgrade the database to TARGET (base, -N, label@base, an id or prefix, ...)",
+		Use:   name + " TARGET",
+		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withSession(cmd.Context(), allowChanged, func(s *session) error {
-				return s.migrator.Downgrade(cmd.Context(), args[0])
+				return move(s.migrator, cmd.Context(), args[0])
 			})
 		},
 	}
