@@ -138,13 +138,14 @@ func (a *app) connect(ctx context.Context, p *project, allowChanged bool) (*sess
 		lockTimeout = -1 // lock_timeout = 0 in retort.ini: fail at once rather than wait
 	}
 	m := runtime.New(db, p.graph, migrations, runtime.Options{
-		VersionTable:    st.VersionTable,
-		TransactionMode: mode,
-		LockTimeout:     lockTimeout,
-		Program:         a.opts.Name,
-		AllowChanged:    allowChanged,
-		Logger:          a.logger("retort.runtime"),
-		ToolVersion:     Version,
+		VersionTable:       st.VersionTable,
+		VersionTableSchema: st.VersionTableSchema,
+		TransactionMode:    mode,
+		LockTimeout:        lockTimeout,
+		Program:            a.opts.Name,
+		AllowChanged:       allowChanged,
+		Logger:             a.logger("retort.runtime"),
+		ToolVersion:        Version,
 	})
 	return &session{project: p, db: db, migrator: m, url: u}, nil
 }

@@ -34,20 +34,26 @@ type Dialect interface {
 	// takes the write lock at once, so two writers cannot both read and
 	// then deadlock on upgrading their locks.
 	BeginSQL() string
-	// VersionTableDDL creates the version table, Alembic's layout:
-	// version_num VARCHAR(255) NOT NULL, primary key named <table>_pkc where
-	// the database allows it.
-	VersionTableDDL(table string) []string
+	// QualifiedName is table quoted, prefixed by its quoted schema when
+	// schema is not empty ("app"."retort_version"): how the runtime names
+	// the version table and its log in every statement.
+	QualifiedName(schema, table string) string
+	// VersionTableDDL creates the version table in schema ("" for the
+	// connection's current one), Alembic's layout: version_num VARCHAR(255)
+	// NOT NULL, primary key named <table>_pkc where the database allows it.
+	VersionTableDDL(schema, table string) []string
 	// LogTableDDL creates the log table (see DESIGN.md, "in the database").
-	LogTableDDL(table string) []string
+	LogTableDDL(schema, table string) []string
 	// ErrorMessage is a driver error as a person should read it in a
 	// FAILED line: the database's own message, without the driver's
 	// decorations (SQLite: "no such table: foo", not "SQL logic error: no
 	// such table: foo (1)").
 	ErrorMessage(err error) string
-	// TableExists reports whether the table exists in the database (or, on
-	// servers, the connection's current schema).
-	TableExists(ctx context.Context, q Querier, table string) (bool, error)
+	// TableExists reports whether the table exists in schema, or when schema
+	// is "" in the database (SQLite) or the connection's current schema
+	// (servers: the first schema of PostgreSQL's search_path). A dialect
+	// without schemas fails when schema is set.
+	TableExists(ctx context.Context, q Querier, schema, table string) (bool, error)
 }
 
 // Querier is what *sql.DB, *sql.Conn and *sql.Tx have in common.
@@ -65,8 +71,9 @@ type DB interface {
 	// advisory lock) belongs to a connection, not to the pool.
 	SQL() *sql.DB
 	// Lock takes the lock that a whole run holds, keyed on key (the version
-	// table's name: two components with their own version tables in one
-	// database do not serialize each other on servers). conn is the run's
+	// table's name, "schema.table" when version_table_schema is set: two
+	// components with their own version tables in one database do not
+	// serialize each other on servers). conn is the run's
 	// connection, which session-scoped locks (pg_advisory_lock, GET_LOCK)
 	// belong to. It waits up to opts.Timeout, calling opts.Waiting once if
 	// it has to wait, then fails with *LockTimeoutError. The returned func

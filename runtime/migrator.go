@@ -180,7 +180,7 @@ func (m *Migrator) locked(ctx context.Context, fn func(context.Context, *sql.Con
 		return fmt.Errorf("connecting to %s: %w", m.db.Describe(), err)
 	}
 	defer conn.Close()
-	release, err := m.db.Lock(ctx, conn, m.vtRaw, dialect.LockOptions{
+	release, err := m.db.Lock(ctx, conn, m.lockKey(), dialect.LockOptions{
 		Timeout: max(m.opts.LockTimeout, 0),
 		Waiting: func(target, holder string) {
 			m.log.Info(fmt.Sprintf("Waiting for the lock on %s, held by %s", target, holder))

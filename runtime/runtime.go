@@ -82,10 +82,14 @@ const DefaultLockTimeout = 60 * time.Second
 // Options configure a Migrator. The zero value works: version table
 // retort_version, per-migration transactions, a 60s lock timeout.
 type Options struct {
-	VersionTable    string // default "retort_version"; the log is <VersionTable>_log
-	TransactionMode Mode
-	LockTimeout     time.Duration // 0: DefaultLockTimeout; negative: do not wait
-	AllowChanged    bool          // run even if applied scripts changed since
+	VersionTable string // default "retort_version"; the log is <VersionTable>_log
+	// VersionTableSchema is the schema holding the version table and its
+	// log (PostgreSQL's version_table_schema); "" is the connection's
+	// current schema. Dialects without schemas refuse it.
+	VersionTableSchema string
+	TransactionMode    Mode
+	LockTimeout        time.Duration // 0: DefaultLockTimeout; negative: do not wait
+	AllowChanged       bool          // run even if applied scripts changed since
 	// Logger receives progress in Alembic's words ("Running upgrade A -> B,
 	// message"); nil discards it.
 	Logger *slog.Logger
@@ -197,8 +201,8 @@ type Migrator struct {
 	migs  map[string]Migration
 	opts  Options
 	log   *slog.Logger
-	vt    string // version table, quoted
-	lt    string // log table, quoted
+	vt    string // version table, quoted and schema-qualified
+	lt    string // log table, quoted and schema-qualified
 	vtRaw string
 }
 
@@ -224,10 +228,21 @@ func New(db dialect.DB, g Graph, migrations map[string]Migration, opts Options) 
 	d := db.Dialect()
 	return &Migrator{
 		db: db, d: d, g: g, migs: migrations, opts: opts, log: log,
-		vt:    d.QuoteIdent(opts.VersionTable),
-		lt:    d.QuoteIdent(opts.VersionTable + "_log"),
+		vt:    d.QualifiedName(opts.VersionTableSchema, opts.VersionTable),
+		lt:    d.QualifiedName(opts.VersionTableSchema, opts.VersionTable+"_log"),
 		vtRaw: opts.VersionTable,
 	}
+}
+
+// lockKey names what the run lock guards: the version table, qualified by
+// its schema when one is set, so that components with version tables of
+// their own never wait for each other. A server dialect qualifies an
+// unqualified key with the connection's current schema.
+func (m *Migrator) lockKey() string {
+	if m.opts.VersionTableSchema != "" {
+		return m.opts.VersionTableSchema + "." + m.vtRaw
+	}
+	return m.vtRaw
 }
 
 func defaultWho() string {

@@ -27,16 +27,16 @@ func (m *Migrator) ph(n int) string { return m.d.Placeholder(n) }
 func (m *Migrator) ensureTables(ctx context.Context, q dialect.Querier) error {
 	for _, t := range []struct {
 		name string
-		ddl  func(string) []string
+		ddl  func(schema, table string) []string
 	}{{m.vtRaw, m.d.VersionTableDDL}, {m.vtRaw + "_log", m.d.LogTableDDL}} {
-		ok, err := m.d.TableExists(ctx, q, t.name)
+		ok, err := m.d.TableExists(ctx, q, m.opts.VersionTableSchema, t.name)
 		if err != nil {
 			return err
 		}
 		if ok {
 			continue
 		}
-		for _, s := range t.ddl(t.name) {
+		for _, s := range t.ddl(m.opts.VersionTableSchema, t.name) {
 			if _, err := q.ExecContext(ctx, s); err != nil {
 				return fmt.Errorf("creating table %s: %w", t.name, err)
 			}
@@ -47,7 +47,7 @@ func (m *Migrator) ensureTables(ctx context.Context, q dialect.Querier) error {
 
 // readHeads reads the version rows, sorted. A missing table is no rows.
 func (m *Migrator) readHeads(ctx context.Context, q dialect.Querier) ([]string, error) {
-	ok, err := m.d.TableExists(ctx, q, m.vtRaw)
+	ok, err := m.d.TableExists(ctx, q, m.opts.VersionTableSchema, m.vtRaw)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (m *Migrator) updateLog(ctx context.Context, q dialect.Querier, id int64, s
 // recordedChecksums maps each revision to the checksum of its latest
 // completed upgrade or stamp.
 func (m *Migrator) recordedChecksums(ctx context.Context, q dialect.Querier) (map[string]string, error) {
-	ok, err := m.d.TableExists(ctx, q, m.vtRaw+"_log")
+	ok, err := m.d.TableExists(ctx, q, m.opts.VersionTableSchema, m.vtRaw+"_log")
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -258,7 +258,7 @@ type LogEntry struct {
 }
 
 func (m *Migrator) readLog(ctx context.Context, q dialect.Querier, limit int) ([]LogEntry, error) {
-	ok, err := m.d.TableExists(ctx, q, m.vtRaw+"_log")
+	ok, err := m.d.TableExists(ctx, q, m.opts.VersionTableSchema, m.vtRaw+"_log")
 	if err != nil || !ok {
 		return nil, err
 	}

@@ -53,9 +53,9 @@ func (Dialect) QuoteIdent(name string) string {
 
 // VersionTableDDL is Alembic's version table, so that version_table =
 // alembic_version reads and writes a table Alembic made (and vice versa).
-func (d Dialect) VersionTableDDL(table string) []string {
+func (d Dialect) VersionTableDDL(schema, table string) []string {
 	return []string{fmt.Sprintf("CREATE TABLE %s (version_num VARCHAR(255) NOT NULL, CONSTRAINT %s PRIMARY KEY (version_num))",
-		d.QuoteIdent(table), d.QuoteIdent(table+"_pkc"))}
+		d.QualifiedName(schema, table), d.QuoteIdent(table+"_pkc"))}
 }
 
 // LogTableDDL: id is INTEGER PRIMARY KEY, SQLite's rowid, which numbers
@@ -64,7 +64,7 @@ func (d Dialect) VersionTableDDL(table string) []string {
 // deletes rows, so ids are never reused anyway. Times are
 // ISO-8601 text (SQLite's own convention for dates), declared VARCHAR rather than TIMESTAMP so that drivers hand them
 // back as the strings that were written.
-func (d Dialect) LogTableDDL(table string) []string {
+func (d Dialect) LogTableDDL(schema, table string) []string {
 	return []string{fmt.Sprintf(`CREATE TABLE %s (
 	id INTEGER PRIMARY KEY,
 	revision VARCHAR(255) NOT NULL,
@@ -78,7 +78,7 @@ func (d Dialect) LogTableDDL(table string) []string {
 	error TEXT,
 	applied_by VARCHAR(255) NOT NULL DEFAULT '',
 	tool_version VARCHAR(64) NOT NULL DEFAULT ''
-)`, d.QuoteIdent(table))}
+)`, d.QualifiedName(schema, table))}
 }
 
 // ErrorMessage strips modernc's "<errstr>: " prefix and " (<code>)"
@@ -98,8 +98,16 @@ func (Dialect) ErrorMessage(err error) string {
 	return msg
 }
 
+// QualifiedName quotes table. SQLite's schemas are attached database
+// files, not what version_table_schema means, so schema is ignored here and
+// refused by TableExists, which every run calls first.
+func (d Dialect) QualifiedName(_, table string) string { return d.QuoteIdent(table) }
+
 // TableExists looks the table up in sqlite_master.
-func (Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {
+func (Dialect) TableExists(ctx context.Context, q dialect.Querier, schema, table string) (bool, error) {
+	if schema != "" {
+		return false, fmt.Errorf("version_table_schema is %q, but SQLite has no schemas: remove the setting for SQLite databases", schema)
+	}
 	var n int
 	err := q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", table).Scan(&n)
 	if err != nil {
