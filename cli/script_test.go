@@ -10,10 +10,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-sql-driver/mysql"
+	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/rogpeppe/go-internal/testscript"
 	_ "modernc.org/sqlite"
 
 	"github.com/retort-sql/retort/cli"
+	"github.com/retort-sql/retort/config"
 	"github.com/retort-sql/retort/internal/projectgen"
 )
 
@@ -25,31 +28,53 @@ func TestMain(m *testing.M) {
 	})
 }
 
-// TestScripts runs the txtar scripts under testdata/script. Each script
-// gets its own database, named by $RETORT_DATABASE_URL (and $DBFILE on
-// SQLite), and the helper commands below to look inside it.
+// TestScripts runs the txtar scripts under testdata/script once per
+// dialect: on SQLite always, and on PostgreSQL and MariaDB/MySQL when their
+// test servers are set (internal/testdb). Each script gets a database of
+// its own, named by $RETORT_DATABASE_URL; $DIALECT names the dialect, and
+// the conditions [sqlite], [postgresql] and [mysql] select lines for one.
+// The helper commands below look inside the database as a user would.
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{
-		Dir:                 filepath.Join("testdata", "script"),
-		RequireExplicitExec: true,
-		Setup: func(env *testscript.Env) error {
-			dbfile := filepath.Join(env.WorkDir, "test.db")
-			env.Setenv("DBFILE", dbfile)
-			env.Setenv("RETORT_DATABASE_URL", "sqlite:///"+dbfile)
-			env.Setenv("EXAMPLES", examplesDir())
-			return nil
-		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"example":    cmdExample,
-			"fillscript": cmdFillScript,
-			"tables":     cmdTables,
-			"indexes":    cmdIndexes,
-			"versions":   cmdVersions,
-			"sqlexec":    cmdSQLExec,
-			"genproject": cmdGenProject,
-			"logcount":   cmdLogCount,
-		},
-	})
+	for _, d := range testDialects {
+		t.Run(d.name, func(t *testing.T) {
+			d.available(t) // skips, or fails in CI, when the server is not set
+			testscript.Run(t, testscript.Params{
+				Dir:                 filepath.Join("testdata", "script"),
+				RequireExplicitExec: true,
+				Setup: func(env *testscript.Env) error {
+					url := d.newDatabase(env.T().(testing.TB))
+					env.Setenv("RETORT_DATABASE_URL", url)
+					env.Setenv("DIALECT", d.name)
+					if d.name == "sqlite" {
+						u, err := config.ParseURL(url)
+						if err != nil {
+							return err
+						}
+						env.Setenv("DBFILE", u.Database)
+					}
+					env.Setenv("EXAMPLES", examplesDir())
+					return nil
+				},
+				Condition: func(cond string) (bool, error) {
+					switch cond {
+					case "sqlite", "postgresql", "mysql":
+						return cond == d.name, nil
+					}
+					return false, fmt.Errorf("unknown condition %q", cond)
+				},
+				Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+					"example":    cmdExample,
+					"fillscript": cmdFillScript,
+					"tables":     cmdTables,
+					"indexes":    cmdIndexes,
+					"versions":   cmdVersions,
+					"sqlexec":    cmdSQLExec,
+					"genproject": cmdGenProject,
+					"logcount":   cmdLogCount,
+				},
+			})
+		})
+	}
 }
 
 func examplesDir() string {
@@ -89,30 +114,48 @@ func cmdExample(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 }
 
-// fillscript PATH UPFILE DOWNFILE keeps a generated script's header and
-// replaces its sections with the SQL in UPFILE and DOWNFILE, as a user
-// filling in a new revision does.
+// fillscript PATH BODYFILE keeps a generated script's header and replaces
+// its sections with BODYFILE (which holds the section markers, so it can
+// carry dialect sections), as a user filling in a new revision does.
 func cmdFillScript(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 3 {
-		ts.Fatalf("usage: fillscript PATH UPFILE DOWNFILE")
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: fillscript PATH BODYFILE")
 	}
 	text := ts.ReadFile(args[0])
 	i := strings.Index(text, "-- retort:upgrade")
 	if i < 0 {
 		ts.Fatalf("%s has no upgrade section", args[0])
 	}
-	body := text[:i] + "-- retort:upgrade\n" + ts.ReadFile(args[1]) + "\n-- retort:downgrade\n" + ts.ReadFile(args[2])
-	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(body), 0o644))
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(text[:i]+ts.ReadFile(args[1])), 0o644))
 }
 
-func openDB(ts *testscript.TestScript) *sql.DB {
-	db, err := sql.Open("sqlite", ts.Getenv("DBFILE"))
+func openDB(ts *testscript.TestScript) (*sql.DB, string) {
+	u, err := config.ParseURL(ts.Getenv("RETORT_DATABASE_URL"))
 	ts.Check(err)
-	return db
+	switch u.Dialect {
+	case "sqlite":
+		db, err := sql.Open("sqlite", u.Database)
+		ts.Check(err)
+		return db, u.Dialect
+	case "postgresql":
+		dsn, err := u.PgxDSN()
+		ts.Check(err)
+		db, err := sql.Open("pgx", dsn)
+		ts.Check(err)
+		return db, u.Dialect
+	case "mysql":
+		cfg, err := u.MySQLConfig()
+		ts.Check(err)
+		conn, err := mysql.NewConnector(cfg)
+		ts.Check(err)
+		return sql.OpenDB(conn), u.Dialect
+	}
+	ts.Fatalf("no test database for dialect %s", u.Dialect)
+	return nil, ""
 }
 
 func queryStrings(ts *testscript.TestScript, q string, args ...any) []string {
-	db := openDB(ts)
+	db, _ := openDB(ts)
 	defer db.Close()
 	rows, err := db.Query(q, args...)
 	ts.Check(err)
@@ -129,6 +172,9 @@ func queryStrings(ts *testscript.TestScript, q string, args ...any) []string {
 		ts.Check(rows.Scan(ptrs...))
 		parts := make([]string, len(vals))
 		for i, v := range vals {
+			if b, ok := v.([]byte); ok { // MySQL returns text as bytes
+				v = string(b)
+			}
 			parts[i] = fmt.Sprint(v)
 		}
 		out = append(out, strings.Join(parts, " "))
@@ -143,29 +189,62 @@ func printLines(ts *testscript.TestScript, lines []string) {
 	}
 }
 
-// tables prints the database's tables, sorted, one a line.
+// tables prints the database's tables (in the connection's schema on
+// servers), sorted, one a line.
 func cmdTables(ts *testscript.TestScript, neg bool, args []string) {
-	lines := queryStrings(ts, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-	printLines(ts, lines)
+	printLines(ts, queryStrings(ts, map[string]string{
+		"sqlite":     `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+		"postgresql": `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
+		"mysql":      `SELECT table_name FROM information_schema.tables WHERE table_schema = database() ORDER BY table_name`,
+	}[dialectOf(ts)]))
 }
 
-// indexes TABLE prints "name unique|plain col,col" for each index on TABLE.
+// indexes TABLE prints "name unique|plain col,col" for each index on TABLE
+// other than its primary key.
 func cmdIndexes(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: indexes TABLE")
 	}
 	var lines []string
-	for _, l := range queryStrings(ts, `SELECT name, "unique" FROM pragma_index_list(?) WHERE origin = 'c'`, args[0]) {
-		name, unique, _ := strings.Cut(l, " ")
-		cols := queryStrings(ts, `SELECT name FROM pragma_index_info(?) ORDER BY seqno`, name)
-		kind := "plain"
-		if unique == "1" {
-			kind = "unique"
+	switch dialectOf(ts) {
+	case "sqlite":
+		for _, l := range queryStrings(ts, `SELECT name, "unique" FROM pragma_index_list(?) WHERE origin = 'c'`, args[0]) {
+			name, unique, _ := strings.Cut(l, " ")
+			cols := queryStrings(ts, `SELECT name FROM pragma_index_info(?) ORDER BY seqno`, name)
+			lines = append(lines, fmt.Sprintf("%s %s %s", name, uniqueWord(unique == "1"), strings.Join(cols, ",")))
 		}
-		lines = append(lines, fmt.Sprintf("%s %s %s", name, kind, strings.Join(cols, ",")))
+	case "postgresql":
+		for _, l := range queryStrings(ts, `SELECT i.relname, x.indisunique,
+			  (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)
+			   JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum)
+			FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid
+			WHERE t.relname = $1 AND t.relnamespace = current_schema()::regnamespace AND NOT x.indisprimary`, args[0]) {
+			f := strings.Fields(l)
+			lines = append(lines, fmt.Sprintf("%s %s %s", f[0], uniqueWord(f[1] == "true"), f[2]))
+		}
+	case "mysql":
+		for _, l := range queryStrings(ts, `SELECT index_name, MIN(non_unique), GROUP_CONCAT(column_name ORDER BY seq_in_index)
+			FROM information_schema.statistics WHERE table_schema = database() AND table_name = ? AND index_name <> 'PRIMARY'
+			GROUP BY index_name`, args[0]) {
+			f := strings.Fields(l)
+			lines = append(lines, fmt.Sprintf("%s %s %s", f[0], uniqueWord(f[1] == "0"), f[2]))
+		}
 	}
 	sort.Strings(lines)
 	printLines(ts, lines)
+}
+
+func uniqueWord(unique bool) string {
+	if unique {
+		return "unique"
+	}
+	return "plain"
+}
+
+func dialectOf(ts *testscript.TestScript) string {
+	u, err := config.ParseURL(ts.Getenv("RETORT_DATABASE_URL"))
+	ts.Check(err)
+	return u.Dialect
 }
 
 // versions [TABLE] prints the rows of the version table, sorted.
@@ -174,7 +253,7 @@ func cmdVersions(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 1 {
 		table = args[0]
 	}
-	printLines(ts, queryStrings(ts, fmt.Sprintf(`SELECT version_num FROM %q ORDER BY version_num`, table)))
+	printLines(ts, queryStrings(ts, `SELECT version_num FROM `+table+` ORDER BY version_num`))
 }
 
 // sqlexec SQL runs a statement, to set up a broken database.
@@ -182,7 +261,7 @@ func cmdSQLExec(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: sqlexec SQL")
 	}
-	db := openDB(ts)
+	db, _ := openDB(ts)
 	defer db.Close()
 	_, err := db.Exec(args[0])
 	ts.Check(err)
@@ -211,5 +290,5 @@ func cmdLogCount(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 1 {
 		table = args[0]
 	}
-	printLines(ts, queryStrings(ts, fmt.Sprintf(`SELECT direction, status, count(*), count(DISTINCT revision) FROM %q GROUP BY direction, status ORDER BY direction, status`, table)))
+	printLines(ts, queryStrings(ts, `SELECT direction, status, count(*), count(DISTINCT revision) FROM `+table+` GROUP BY direction, status ORDER BY direction, status`))
 }
