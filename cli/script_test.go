@@ -130,28 +130,48 @@ func cmdFillScript(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func openDB(ts *testscript.TestScript) (*sql.DB, string) {
-	u, err := config.ParseURL(ts.Getenv("RETORT_DATABASE_URL"))
+	db, dialect, err := openURL(ts.Getenv("RETORT_DATABASE_URL"))
 	ts.Check(err)
+	return db, dialect
+}
+
+// openURL opens a test database named by a retort URL with the driver
+// retort uses for its dialect, and says which dialect that is.
+func openURL(raw string) (*sql.DB, string, error) {
+	u, err := config.ParseURL(raw)
+	if err != nil {
+		return nil, "", err
+	}
 	switch u.Dialect {
 	case "sqlite":
 		db, err := sql.Open("sqlite", u.Database)
-		ts.Check(err)
-		return db, u.Dialect
+		return db, u.Dialect, err
 	case "postgresql":
 		dsn, err := u.PgxDSN()
-		ts.Check(err)
+		if err != nil {
+			return nil, "", err
+		}
 		db, err := sql.Open("pgx", dsn)
-		ts.Check(err)
-		return db, u.Dialect
+		return db, u.Dialect, err
 	case "mysql":
 		cfg, err := u.MySQLConfig()
-		ts.Check(err)
+		if err != nil {
+			return nil, "", err
+		}
 		conn, err := mysql.NewConnector(cfg)
-		ts.Check(err)
-		return sql.OpenDB(conn), u.Dialect
+		if err != nil {
+			return nil, "", err
+		}
+		return sql.OpenDB(conn), u.Dialect, nil
 	}
-	ts.Fatalf("no test database for dialect %s", u.Dialect)
-	return nil, ""
+	return nil, "", fmt.Errorf("no test database for dialect %s", u.Dialect)
+}
+
+// tablesQuery lists the tables of the connection's database (or schema).
+var tablesQuery = map[string]string{
+	"sqlite":     `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+	"postgresql": `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
+	"mysql":      `SELECT table_name FROM information_schema.tables WHERE table_schema = database() ORDER BY table_name`,
 }
 
 func queryStrings(ts *testscript.TestScript, q string, args ...any) []string {
@@ -192,11 +212,7 @@ func printLines(ts *testscript.TestScript, lines []string) {
 // tables prints the database's tables (in the connection's schema on
 // servers), sorted, one a line.
 func cmdTables(ts *testscript.TestScript, neg bool, args []string) {
-	printLines(ts, queryStrings(ts, map[string]string{
-		"sqlite":     `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
-		"postgresql": `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
-		"mysql":      `SELECT table_name FROM information_schema.tables WHERE table_schema = database() ORDER BY table_name`,
-	}[dialectOf(ts)]))
+	printLines(ts, queryStrings(ts, tablesQuery[dialectOf(ts)]))
 }
 
 // indexes TABLE prints "name unique|plain col,col" for each index on TABLE

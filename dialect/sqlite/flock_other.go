@@ -4,7 +4,10 @@ package sqlite
 
 import "os"
 
-// Without flock the run relies on SQLite's per-transaction write lock
-// alone: every migration is still atomic, but two runs may interleave.
+// Without flock nothing orders two runs before SQLite does: the run still
+// holds SQLite's write lock from its first migration to its end (see
+// holdWriteLock), so runs cannot interleave, but a second run is not told
+// who holds the lock and fails with "database is locked" after the busy
+// timeout instead of waiting for lock_timeout.
 func tryFlock(*os.File) (bool, error) { return true, nil }
 func unflock(*os.File) error          { return nil }
