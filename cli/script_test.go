@@ -45,12 +45,15 @@ func TestScripts(t *testing.T) {
 					url := d.newDatabase(env.T().(testing.TB))
 					env.Setenv("RETORT_DATABASE_URL", url)
 					env.Setenv("DIALECT", d.name)
+					u, err := config.ParseURL(url)
+					if err != nil {
+						return err
+					}
 					if d.name == "sqlite" {
-						u, err := config.ParseURL(url)
-						if err != nil {
-							return err
-						}
 						env.Setenv("DBFILE", u.Database)
+					} else {
+						env.Setenv("DBNAME", u.Database)
+						env.Setenv("DBSERVER", u.HostPort())
 					}
 					env.Setenv("EXAMPLES", examplesDir())
 					return nil

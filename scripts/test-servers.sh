@@ -98,6 +98,23 @@ pg_trust() {
 	fi
 }
 
+# pg_auth_rule makes one role, retort_auth_test, log in with a password on
+# 127.0.0.1, ahead of the trust rule, so that the tests can show how a
+# wrong password is reported (trust accepts any). The tests create and drop
+# the role themselves.
+pg_auth_rule() {
+	local v hba
+	v=$(pg_version)
+	hba=/etc/postgresql/$v/main/pg_hba.conf
+	[ -f "$hba" ] || return 0
+	if grep -Eq '^[[:space:]]*host[[:space:]]+all[[:space:]]+retort_auth_test[[:space:]]' "$hba"; then
+		return 0
+	fi
+	log "asking retort_auth_test for a password on 127.0.0.1 in $hba"
+	run as_root sed -i '1i host all retort_auth_test 127.0.0.1/32 scram-sha-256' "$hba" &&
+		run as_root pg_ctlcluster --skip-systemctl-redirect "$v" main reload
+}
+
 pg_start() {
 	if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(pg_version)" ]; then
 		apt_install postgresql || return 1
@@ -215,6 +232,9 @@ ensure() {
 PG_URL=${RETORT_TEST_POSTGRES-$PG_URL_DEFAULT}
 MY_URL=${RETORT_TEST_MYSQL-$MY_URL_DEFAULT}
 ensure postgres "$PG_URL" "$PG_URL_DEFAULT" pg_answers pg_start
+case ${result[postgres]} in
+ok | started) pg_auth_rule || result[postgres]=failed ;;
+esac
 ensure mysql "$MY_URL" "$MY_URL_DEFAULT" my_answers my_start
 
 # Wait (at most WAIT_SECONDS in all) for the servers just started.
