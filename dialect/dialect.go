@@ -10,6 +10,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -108,4 +109,65 @@ func (e *LockTimeoutError) Error() string {
 	}
 	return fmt.Sprintf("timed out after %s waiting for the lock on %s, held by %s (raise lock_timeout, or check for a stuck migration run)",
 		e.Waited.Round(time.Millisecond), e.Target, holder)
+}
+
+// Scripter is what a dialect adds so that retort can write offline SQL
+// (`upgrade --sql`): a script for the dialect's own command-line client
+// (sqlite3, psql, mysql/mariadb) instead of statements sent to a server.
+// It is an interface of its own, not part of Dialect, so that a dialect
+// still being written keeps compiling; the offline writer asks for it and
+// says which dialect lacks it.
+type Scripter interface {
+	// QuoteString renders s as a string literal that the dialect reads
+	// back as exactly s.
+	QuoteString(s string) string
+	// ScriptStatement renders one statement, as script.Split returns it
+	// (trimmed, without its terminating ";"), terminated the way the
+	// dialect's command-line client expects, with no trailing newline.
+	ScriptStatement(stmt string) string
+}
+
+// QuoteStringStandard is the SQL standard's string literal: single quotes,
+// doubled inside. It suits SQLite, and PostgreSQL with
+// standard_conforming_strings on (its default since 9.1).
+func QuoteStringStandard(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// QuoteStringBackslash is the literal for servers that treat backslash as
+// an escape inside strings, as MySQL and MariaDB do unless sql_mode has
+// NO_BACKSLASH_ESCAPES: backslashes are doubled too.
+func QuoteStringBackslash(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, "'", "''").Replace(s) + "'"
+}
+
+// TerminateStatement ends stmt with ";" for clients that find statement
+// ends by lexing (sqlite3 knows trigger bodies, psql knows $$ bodies and
+// BEGIN ATOMIC). When the statement's last line holds a "--", the ";" goes
+// on a line of its own, so that a trailing comment cannot swallow it.
+func TerminateStatement(stmt string) string {
+	last := stmt[strings.LastIndexByte(stmt, '\n')+1:]
+	if strings.Contains(last, "--") {
+		return stmt + "\n;"
+	}
+	return stmt + ";"
+}
+
+// TerminateDelimited is TerminateStatement for the mysql and mariadb
+// clients, which end a statement at the first ";" outside quotes and
+// comments whatever the statement is: one that holds a ";" (a trigger or
+// procedure body) is wrapped in DELIMITER lines with a delimiter it does
+// not contain.
+func TerminateDelimited(stmt string) string {
+	if !strings.Contains(stmt, ";") {
+		return TerminateStatement(stmt)
+	}
+	delim := "//"
+	for _, d := range []string{"//", "$$", "##", "~~", "@@@"} {
+		if !strings.Contains(stmt, d) {
+			delim = d
+			break
+		}
+	}
+	return "DELIMITER " + delim + "\n" + stmt + "\n" + delim + "\nDELIMITER ;"
 }

@@ -401,3 +401,12 @@ func (d *DB) holdWriteLock(ctx context.Context, conn *sql.Conn) (func() error, e
 		return nil
 	}, nil
 }
+
+var _ dialect.Scripter = Dialect{}
+
+// QuoteString: SQLite treats backslash as an ordinary character.
+func (Dialect) QuoteString(s string) string { return dialect.QuoteStringStandard(s) }
+
+// ScriptStatement: the sqlite3 shell keeps reading a CREATE TRIGGER up to
+// its END, so even trigger bodies need only the ";".
+func (Dialect) ScriptStatement(stmt string) string { return dialect.TerminateStatement(stmt) }
