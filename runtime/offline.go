@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/retort-sql/retort/dialect"
+	"github.com/retort-sql/retort/dialect/mysql"
 	"github.com/retort-sql/retort/dialect/sqlite"
 	"github.com/retort-sql/retort/graph"
 )
@@ -25,7 +26,7 @@ func OfflineDialect(name string) (dialect.Dialect, error) {
 	case "postgresql", "postgres", "pgsql":
 		return pendingPostgres{}, nil
 	case "mysql", "mariadb":
-		return pendingMySQL{}, nil
+		return mysql.Dialect{}, nil
 	}
 	return nil, fmt.Errorf("unknown dialect %q (expected sqlite, postgresql or mysql)", name)
 }

@@ -9,11 +9,11 @@ import (
 	"github.com/retort-sql/retort/dialect"
 )
 
-// pendingPostgres and pendingMySQL write offline scripts for PostgreSQL and
-// MySQL/MariaDB until dialect/postgres and dialect/mysql are committed:
-// offline SQL needs no driver, only the dialect's SQL. Their DDL is a copy
-// of those packages'; once they have QuoteString and ScriptStatement (the
-// two one-liners below), OfflineDialect returns their values and these go.
+// pendingPostgres writes offline scripts for PostgreSQL until
+// dialect/postgres is committed: offline SQL needs no driver, only the
+// dialect's SQL. Its DDL is a copy of that package's; once it has
+// QuoteString and ScriptStatement (the two one-liners below),
+// OfflineDialect returns its value and this goes.
 type pendingPostgres struct{}
 
 var (
@@ -63,55 +63,4 @@ func (d pendingPostgres) LogTableDDL(schema, table string) []string {
 
 func (pendingPostgres) TableExists(context.Context, dialect.Querier, string, string) (bool, error) {
 	return false, errors.New("the offline PostgreSQL dialect has no database to look in")
-}
-
-type pendingMySQL struct{}
-
-var (
-	_ dialect.Dialect  = pendingMySQL{}
-	_ dialect.Scripter = pendingMySQL{}
-)
-
-func (pendingMySQL) Name() string                { return "mysql" }
-func (pendingMySQL) ImplName() string            { return "MySQLImpl" }
-func (pendingMySQL) TransactionalDDL() bool      { return false }
-func (pendingMySQL) Placeholder(int) string      { return "?" }
-func (pendingMySQL) BeginSQL() string            { return "BEGIN" }
-func (pendingMySQL) ErrorMessage(e error) string { return e.Error() }
-func (pendingMySQL) QuoteIdent(name string) string {
-	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
-}
-func (d pendingMySQL) QualifiedName(schema, table string) string {
-	if schema == "" {
-		return d.QuoteIdent(table)
-	}
-	return d.QuoteIdent(schema) + "." + d.QuoteIdent(table)
-}
-func (pendingMySQL) QuoteString(s string) string        { return dialect.QuoteStringBackslash(s) }
-func (pendingMySQL) ScriptStatement(stmt string) string { return dialect.TerminateDelimited(stmt) }
-
-func (d pendingMySQL) VersionTableDDL(schema, table string) []string {
-	return []string{fmt.Sprintf("CREATE TABLE %s (version_num VARCHAR(255) NOT NULL, CONSTRAINT %s PRIMARY KEY (version_num)) ENGINE=InnoDB",
-		d.QualifiedName(schema, table), d.QuoteIdent(table+"_pkc"))}
-}
-
-func (d pendingMySQL) LogTableDDL(schema, table string) []string {
-	return []string{fmt.Sprintf(`CREATE TABLE %s (
-	id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-	revision VARCHAR(255) NOT NULL,
-	direction VARCHAR(16) NOT NULL,
-	checksum VARCHAR(64) NOT NULL DEFAULT '',
-	started_at DATETIME(6) NOT NULL,
-	finished_at DATETIME(6) NULL,
-	status VARCHAR(16) NOT NULL,
-	statements_done INT NOT NULL DEFAULT 0,
-	statements_total INT NOT NULL DEFAULT 0,
-	error TEXT,
-	applied_by VARCHAR(255) NOT NULL DEFAULT '',
-	tool_version VARCHAR(64) NOT NULL DEFAULT ''
-) ENGINE=InnoDB`, d.QualifiedName(schema, table))}
-}
-
-func (pendingMySQL) TableExists(context.Context, dialect.Querier, string, string) (bool, error) {
-	return false, errors.New("the offline MySQL dialect has no database to look in")
 }

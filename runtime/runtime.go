@@ -17,6 +17,7 @@ import (
 	"github.com/retort-sql/retort/config"
 	"github.com/retort-sql/retort/dialect"
 	"github.com/retort-sql/retort/dialect/mysql"
+	"github.com/retort-sql/retort/dialect/postgres"
 	"github.com/retort-sql/retort/dialect/sqlite"
 	"github.com/retort-sql/retort/graph"
 	"github.com/retort-sql/retort/script"
@@ -34,7 +35,11 @@ func Open(ctx context.Context, u *config.URL) (dialect.DB, error) {
 	case "mysql":
 		return mysql.Open(ctx, u)
 	case "postgresql":
-		return nil, fmt.Errorf("%s databases are not supported yet: this build of retort runs migrations on sqlite only", u.Dialect)
+		db, err := postgres.Open(ctx, *u)
+		if err != nil {
+			return nil, err
+		}
+		return db, nil
 	default:
 		return nil, fmt.Errorf("unknown database dialect %q (expected sqlite, postgresql or mysql)", u.Dialect)
 	}
