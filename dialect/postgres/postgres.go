@@ -376,3 +376,13 @@ func lockHolder(ctx context.Context, conn *sql.Conn, k int64) (string, error) {
 	}
 	return strings.Join(parts, ", "), nil
 }
+
+var _ dialect.Scripter = Dialect{}
+
+// QuoteString: standard_conforming_strings is on by default since
+// PostgreSQL 9.1, so backslashes are ordinary characters in '...'.
+func (Dialect) QuoteString(s string) string { return dialect.QuoteStringStandard(s) }
+
+// ScriptStatement: psql finds statement ends by lexing, $$ bodies included,
+// so a ";" is all a statement needs.
+func (Dialect) ScriptStatement(stmt string) string { return dialect.TerminateStatement(stmt) }
