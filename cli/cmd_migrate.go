@@ -36,33 +36,49 @@ func (a *app) downgradeCmd() *cobra.Command {
 // moveCmd builds upgrade and downgrade, which differ only in direction.
 func (a *app) moveCmd(name, short string, move func(*runtime.Migrator, context.Context, string) error) *cobra.Command {
 	var allowChanged bool
+	var off offlineFlags
 	cmd := &cobra.Command{
 		Use:   name + " TARGET",
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if off.sql {
+				return a.offlineMove(cmd, name, args[0], &off)
+			}
+			if err := off.check(args); err != nil {
+				return err
+			}
 			return a.withSession(cmd.Context(), allowChanged, func(s *session) error {
 				return move(s.migrator, cmd.Context(), args[0])
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&allowChanged, "allow-changed", false, "go on even if an applied script has changed since it ran")
+	off.register(cmd)
 	return cmd
 }
 
 func (a *app) stampCmd() *cobra.Command {
 	var purge bool
+	var off offlineFlags
 	cmd := &cobra.Command{
 		Use:   "stamp REVISION...",
 		Short: "Set the version table to REVISION without running any migration",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if off.sql {
+				return a.offlineStamp(cmd, args, purge, &off)
+			}
+			if err := off.check(args); err != nil {
+				return err
+			}
 			return a.withSession(cmd.Context(), true, func(s *session) error {
 				return s.migrator.Stamp(cmd.Context(), args, purge)
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&purge, "purge", false, "empty the version table first, whatever it holds")
+	off.register(cmd)
 	return cmd
 }
 
