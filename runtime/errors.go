@@ -91,21 +91,78 @@ func (e *StepError) Error() string {
 
 func (e *StepError) Unwrap() error { return e.Err }
 
-// InterruptedError: the log's last row is a step that started outside a
-// transaction and never finished (the process died), so the database holds
-// part of it. Nothing runs until a human decides: fix it by hand and stamp.
+// InterruptedError: the log's last row is a journaled step (run outside a
+// transaction) that did not finish: it failed, or the process died, with
+// Done of its Total statements applied. Nothing runs until a human decides:
+// fix the script and resume, or finish or undo the step by hand and stamp.
 type InterruptedError struct {
 	Revision  string
-	Direction string
-	Done      int
-	Total     int
-	Program   string // the command to name in the advice
+	Direction string // upgrade or downgrade
+	Status    string // failed, or running (the process died)
+	File      string
+	Line      int    // of the next statement, in File
+	Done      int    // statements applied
+	Total     int    // statements in the step
+	SQL       string // the next statement, as the script reads now
+	Failure   string // the failure, as logged
+	// Before and After are the revisions to stamp once the step is undone
+	// or completed by hand.
+	Before, After []string
+	Program       string // the command to name in the advice
 }
 
 func (e *InterruptedError) Error() string {
-	return fmt.Sprintf("the last run stopped during %s of revision %s after statement %d of %d, outside a transaction, so part of it is applied; "+
-		"finish or undo it by hand, then run `%s stamp REVISION` to record where this database really is",
-		e.Direction, e.Revision, e.Done, e.Total, e.Program)
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		b.WriteString(": ")
+	}
+	next := e.Done + 1
+	stmt := ""
+	if e.SQL != "" {
+		stmt = " (" + shorten(e.SQL) + ")"
+	}
+	if e.Status == "failed" {
+		fmt.Fprintf(&b, "the last %s of revision %s failed at statement %d of %d%s", e.Direction, e.Revision, min(next, e.Total), e.Total, stmt)
+		if e.Failure != "" {
+			if _, msg, ok := strings.Cut(e.Failure, fmt.Sprintf("of %d: ", e.Total)); ok {
+				b.WriteString(": " + msg)
+			}
+		}
+	} else {
+		fmt.Fprintf(&b, "the last %s of revision %s was cut off before statement %d of %d%s", e.Direction, e.Revision, min(next, e.Total), e.Total, stmt)
+	}
+	if next > e.Total {
+		b.WriteString(", after all its statements but before its version change")
+	}
+	fmt.Fprintf(&b, "; %d of its %d statements are applied, outside a transaction. ", e.Done, e.Total)
+	fmt.Fprintf(&b, "Fix the script if needed and run `%s %s --resume TARGET` to go on from statement %d, "+
+		"or complete or undo the step by hand and run `%s stamp %s` (completed) or `%s stamp %s` (undone)",
+		e.Program, e.Direction, min(next, e.Total), e.Program, stampArg(e.After), e.Program, stampArg(e.Before))
+	return b.String()
+}
+
+func stampArg(revs []string) string {
+	if len(revs) == 0 {
+		return "base"
+	}
+	return strings.Join(revs, " ")
+}
+
+// shorten is a statement's first line, cut to 60 characters, for messages.
+func shorten(sql string) string {
+	line, _, more := strings.Cut(strings.TrimSpace(sql), "\n")
+	line = strings.TrimSpace(line)
+	if r := []rune(line); len(r) > 60 {
+		line, more = string(r[:57]), true
+	}
+	if more {
+		line += " ..."
+	}
+	return line
 }
 
 // dbError is a database error as the dialect words it, still unwrapping to

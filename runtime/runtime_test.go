@@ -114,10 +114,11 @@ func TestFailingStatement(t *testing.T) {
 		mode    Mode
 		tables  []string
 		version []string
+		status  string // of the failed step's log row
 	}{
-		{PerMigration, tablesUpTo(2), []string{"002"}},
-		{All, nil, nil}, // nothing survives
-		{None, append(tablesUpTo(2), "t_003"), []string{"002"}}, // the statement before the failure stays
+		{PerMigration, tablesUpTo(2), []string{"002"}, "rolled-back"},
+		{All, nil, nil, "rolled-back"}, // nothing survives
+		{None, append(tablesUpTo(2), "t_003"), []string{"002"}, "failed"}, // the statement before the failure stays
 	} {
 		t.Run(tc.mode.String(), func(t *testing.T) {
 			db, _ := tempDB(t)
@@ -145,7 +146,7 @@ func TestFailingStatement(t *testing.T) {
 				t.Fatal(err)
 			}
 			last := entries[0]
-			if last.Revision != "003" || last.Status != "failed" || last.StatementsDone != 1 || last.StatementsTotal != 3 ||
+			if last.Revision != "003" || last.Status != tc.status || last.StatementsDone != 1 || last.StatementsTotal != 3 ||
 				!strings.Contains(last.Error, "no such table: nosuch") || last.FinishedAt == "" {
 				t.Errorf("failed log row = %+v", last)
 			}
@@ -157,6 +158,48 @@ func TestFailingStatement(t *testing.T) {
 			}
 			if want := len(tc.version) * 2; done != want { // 002 means 001 and 002 done
 				t.Errorf("%d done log rows, want %d: %+v", done, want, entries)
+			}
+
+			// A rolled-back step left nothing: the next run just tries
+			// again. A failed journaled one refuses until resumed.
+			err = m.Upgrade(ctx, "head")
+			if tc.status == "rolled-back" {
+				if !errors.As(err, &se) {
+					t.Errorf("second run: %v, want the same StepError", err)
+				}
+				return
+			}
+			var ie *InterruptedError
+			if !errors.As(err, &ie) || ie.Done != 1 || ie.Status != "failed" {
+				t.Fatalf("second run: %v, want *InterruptedError", err)
+			}
+			want := "migrations/versions/003_x.sql:12: the last upgrade of revision 003 failed at statement 2 of 3 (INSERT INTO nosuch VALUES (1)): no such table: nosuch; " +
+				"1 of its 3 statements are applied, outside a transaction. Fix the script if needed and run `retort upgrade --resume TARGET` to go on from statement 2, " +
+				"or complete or undo the step by hand and run `retort stamp 003` (completed) or `retort stamp 002` (undone)"
+			if err.Error() != want {
+				t.Errorf("refusal:\n got %s\nwant %s", err, want)
+			}
+			migs["003"].(*SQLMigration).Up[1].SQL = "CREATE TABLE t_003a (id INTEGER)"
+			migs["003"].(*SQLMigration).Sum = "sum-003-fixed"
+			if err := m.ResumeUpgrade(ctx, "head"); err != nil {
+				t.Fatalf("resume: %v", err)
+			}
+			if got, want := userTables(t, db), append(tablesUpTo(2), "t_003", "t_003a", "t_003b", "t_004"); !reflect.DeepEqual(got, want) {
+				t.Errorf("tables after resume = %v, want %v", got, want)
+			}
+			if got := versionRows(t, db, "retort_version"); !reflect.DeepEqual(got, []string{"004"}) {
+				t.Errorf("version rows after resume = %v", got)
+			}
+			entries, _ = m.Log(ctx, 3) // 004, then 003 resumed, then 003 failed
+			if e := entries[1]; e.Status != "done" || e.StatementsDone != 3 || e.Checksum != "sum-003-fixed" {
+				t.Errorf("resumed row = %+v", e)
+			}
+			if e := entries[2]; e.Status != "resumed" || e.StatementsDone != 1 {
+				t.Errorf("row of the failed step = %+v", e)
+			}
+			var nr *NothingToResumeError
+			if err := m.ResumeUpgrade(ctx, "head"); !errors.As(err, &nr) {
+				t.Errorf("resume with nothing to resume: %v", err)
 			}
 		})
 	}

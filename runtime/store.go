@@ -3,7 +3,6 @@ package runtime
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -221,26 +220,6 @@ func (m *Migrator) mismatches(ctx context.Context, q dialect.Querier, heads []st
 	return out, nil
 }
 
-// interrupted fails if the last log row is a step that began outside a
-// transaction and never finished. Transactional steps never leave a
-// running row: theirs is written, as done, in the step's own transaction.
-func (m *Migrator) interrupted(ctx context.Context, q dialect.Querier) error {
-	var rev, dir, status string
-	var done, total int
-	err := q.QueryRowContext(ctx, "SELECT revision, direction, status, statements_done, statements_total FROM "+m.lt+
-		" WHERE id = (SELECT MAX(id) FROM "+m.lt+")").Scan(&rev, &dir, &status, &done, &total)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("reading log table %s_log: %w", m.vtRaw, err)
-	}
-	if status == "running" && dir != "stamp" {
-		return &InterruptedError{Revision: rev, Direction: dir, Done: done, Total: total, Program: m.opts.Program}
-	}
-	return nil
-}
-
 // LogEntry is one row of the log table.
 type LogEntry struct {
 	ID              int64
@@ -249,7 +228,7 @@ type LogEntry struct {
 	Checksum        string
 	StartedAt       string // UTC, "2006-01-02 15:04:05.000000"
 	FinishedAt      string // "" while running
-	Status          string // running, done, failed
+	Status          string // running, done, failed, rolled-back, resumed (see statusRunning)
 	StatementsDone  int
 	StatementsTotal int
 	Error           string
