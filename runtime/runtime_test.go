@@ -117,7 +117,7 @@ func TestFailingStatement(t *testing.T) {
 		status  string // of the failed step's log row
 	}{
 		{PerMigration, tablesUpTo(2), []string{"002"}, "rolled-back"},
-		{All, nil, nil, "rolled-back"}, // nothing survives
+		{All, nil, nil, "rolled-back"},                                    // nothing survives
 		{None, append(tablesUpTo(2), "t_003"), []string{"002"}, "failed"}, // the statement before the failure stays
 	} {
 		t.Run(tc.mode.String(), func(t *testing.T) {
