@@ -25,23 +25,28 @@ func (a *app) withSession(ctx context.Context, allowChanged bool, fn func(*sessi
 
 func (a *app) upgradeCmd() *cobra.Command {
 	return a.moveCmd("upgrade", "Upgrade the database to TARGET (head, heads, +N, label@head, an id or prefix, ...)",
-		(*runtime.Migrator).Upgrade)
+		(*runtime.Migrator).Upgrade, (*runtime.Migrator).ResumeUpgrade)
 }
 
 func (a *app) downgradeCmd() *cobra.Command {
 	return a.moveCmd("downgrade", "Downgrade the database to TARGET (base, -N, label@base, an id or prefix, ...)",
-		(*runtime.Migrator).Downgrade)
+		(*runtime.Migrator).Downgrade, (*runtime.Migrator).ResumeDowngrade)
 }
 
 // moveCmd builds upgrade and downgrade, which differ only in direction.
-func (a *app) moveCmd(name, short string, move func(*runtime.Migrator, context.Context, string) error) *cobra.Command {
-	var allowChanged bool
+// resume is the move that first goes on with a step the last run left
+// failed or cut off (--resume).
+func (a *app) moveCmd(name, short string, move, resume func(*runtime.Migrator, context.Context, string) error) *cobra.Command {
+	var allowChanged, resumeFlag bool
 	var off offlineFlags
 	cmd := &cobra.Command{
 		Use:   name + " TARGET",
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if resumeFlag && off.sql {
+				return fmt.Errorf("--resume goes on with a step in the database; it cannot be combined with --sql")
+			}
 			if off.sql {
 				return a.offlineMove(cmd, name, args[0], &off)
 			}
@@ -49,11 +54,15 @@ func (a *app) moveCmd(name, short string, move func(*runtime.Migrator, context.C
 				return err
 			}
 			return a.withSession(cmd.Context(), allowChanged, func(s *session) error {
+				if resumeFlag {
+					return resume(s.migrator, cmd.Context(), args[0])
+				}
 				return move(s.migrator, cmd.Context(), args[0])
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&allowChanged, "allow-changed", false, "go on even if an applied script has changed since it ran")
+	cmd.Flags().BoolVar(&resumeFlag, "resume", false, "first finish the "+name+" step the last run left failed or cut off, from the statement where it stopped (fix the script first)")
 	off.register(cmd)
 	return cmd
 }
