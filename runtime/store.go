@@ -138,10 +138,11 @@ func (m *Migrator) insertLog(ctx context.Context, q dialect.Querier, r logRow) e
 }
 
 // lastLogID is the id of the row just inserted. Portable (no RETURNING,
-// no LastInsertId) and safe because the run holds the lock.
+// no LastInsertId) and safe because the run holds the lock; 0 on an empty
+// log (the batched journal asks before its first row).
 func (m *Migrator) lastLogID(ctx context.Context, q dialect.Querier) (int64, error) {
 	var id int64
-	if err := q.QueryRowContext(ctx, "SELECT MAX(id) FROM "+m.lt).Scan(&id); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM "+m.lt).Scan(&id); err != nil {
 		return 0, fmt.Errorf("reading log table %s_log: %w", m.vtRaw, err)
 	}
 	return id, nil
