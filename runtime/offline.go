@@ -12,6 +12,7 @@ import (
 
 	"github.com/retort-sql/retort/dialect"
 	"github.com/retort-sql/retort/dialect/mysql"
+	"github.com/retort-sql/retort/dialect/postgres"
 	"github.com/retort-sql/retort/dialect/sqlite"
 	"github.com/retort-sql/retort/graph"
 )
@@ -24,7 +25,7 @@ func OfflineDialect(name string) (dialect.Dialect, error) {
 	case "sqlite", "sqlite3":
 		return sqlite.Dialect{}, nil
 	case "postgresql", "postgres", "pgsql":
-		return pendingPostgres{}, nil
+		return postgres.Dialect{}, nil
 	case "mysql", "mariadb":
 		return mysql.Dialect{}, nil
 	}
