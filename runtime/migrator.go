@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -155,11 +156,21 @@ func (m *Migrator) Stamp(ctx context.Context, targets []string, purge bool) erro
 		if err != nil {
 			return err
 		}
+		// A stamp is how a human says a failed or cut-off step is dealt
+		// with; one that moves nothing must still end the log with a
+		// stamp row, or the next run would refuse again.
+		cut, err := m.cutOff(ctx, conn)
+		if err != nil {
+			return err
+		}
 		m.prelude()
 		if err := m.begin(ctx, conn); err != nil {
 			return err
 		}
 		err = m.stampTx(ctx, conn, plans, purge)
+		if err == nil && cut != nil && len(plans) == 0 {
+			err = m.stampInPlace(ctx, conn)
+		}
 		if err == nil {
 			err = m.commit(ctx, conn)
 		}
@@ -169,6 +180,30 @@ func (m *Migrator) Stamp(ctx context.Context, targets []string, purge bool) erro
 		}
 		return nil
 	})
+}
+
+// stampInPlace logs a stamp of each current row, with its script's
+// checksum: the database is declared to be where its rows say.
+func (m *Migrator) stampInPlace(ctx context.Context, conn *sql.Conn) error {
+	heads, err := m.readHeads(ctx, conn)
+	if err != nil {
+		return err
+	}
+	if len(heads) == 0 {
+		heads = []string{"base"}
+	}
+	for _, h := range heads {
+		sum := ""
+		if mig := m.migs[h]; mig != nil {
+			sum = mig.Checksum()
+		}
+		t := now()
+		if err := m.insertLog(ctx, conn, logRow{revision: h, direction: "stamp", checksum: sum,
+			started: t, finished: t, status: statusDone}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (m *Migrator) stampTx(ctx context.Context, conn *sql.Conn, plans []plan, purge bool) error {
@@ -404,6 +439,17 @@ func (m *Migrator) runTx(ctx context.Context, conn *sql.Conn, p *plan) error {
 		m.rollback(ctx, conn)
 		return m.failed(ctx, conn, p, started, k, true, err)
 	}
+	if b, ok := m.db.(Batcher); ok {
+		// The version change, the done row and the COMMIT in one round
+		// trip, so that a migration costs what psql's BEGIN; ...; COMMIT
+		// does: a third of a one-table migration's time went to the two
+		// round trips this saves.
+		if _, err := conn.ExecContext(ctx, m.recordBatch(b, p, started)+";\nCOMMIT"); err != nil {
+			m.rollback(ctx, conn)
+			return m.failed(ctx, conn, p, started, k, false, m.recordError(p, err))
+		}
+		return nil
+	}
 	if err := m.record(ctx, conn, p, started); err != nil {
 		m.rollback(ctx, conn)
 		return m.failed(ctx, conn, p, started, k, false, err)
@@ -417,11 +463,35 @@ func (m *Migrator) runTx(ctx context.Context, conn *sql.Conn, p *plan) error {
 
 // record writes a completed step's version change and done log row.
 func (m *Migrator) record(ctx context.Context, conn *sql.Conn, p *plan, started string) error {
+	if b, ok := m.db.(Batcher); ok {
+		if _, err := conn.ExecContext(ctx, m.recordBatch(b, p, started)); err != nil {
+			return m.recordError(p, err)
+		}
+		return nil
+	}
 	if err := m.applyVersion(ctx, conn, p.step); err != nil {
 		return err
 	}
 	return m.insertLog(ctx, conn, logRow{revision: p.rev, direction: p.dir, checksum: p.checksum,
 		started: started, finished: now(), status: "done", done: len(p.stmts), total: len(p.stmts)})
+}
+
+// recordBatch is record's statements as one ";"-separated text with the
+// values inline, for a database that runs such a batch in one round trip
+// (a Batcher). applyVersion's check that an update matched one row is not
+// made: the run lock is held, and the rows were read under it.
+func (m *Migrator) recordBatch(b Batcher, p *plan, started string) string {
+	j := &journal{m: m, lit: b.Literal}
+	stmts := j.versionSQL(p.step)
+	n := strconv.Itoa(len(p.stmts))
+	stmts = append(stmts, "INSERT INTO "+m.lt+" ("+logColumns+") VALUES ("+strings.Join([]string{
+		b.Literal(p.rev), b.Literal(p.dir), b.Literal(p.checksum), b.Literal(started), b.Literal(now()),
+		b.Literal(statusDone), n, n, "NULL", b.Literal(m.opts.Who), b.Literal(m.opts.ToolVersion)}, ", ")+")")
+	return strings.Join(stmts, ";\n")
+}
+
+func (m *Migrator) recordError(p *plan, err error) error {
+	return fmt.Errorf("recording the %s of revision %s in version table %s and its log: %w", p.dir, p.rev, m.vtRaw, err)
 }
 
 // failed appends the rolled-back log row, outside the rolled-back
