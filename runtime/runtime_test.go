@@ -428,7 +428,8 @@ func TestOpen(t *testing.T) {
 		t.Errorf("missing file not created: %v", err)
 	}
 
-	if _, err := Open(ctx, &config.URL{Dialect: "postgresql"}); err == nil || !strings.Contains(err.Error(), "not supported yet") {
+	// Port 1: nothing listens there, so PostgreSQL is selected and refused.
+	if _, err := Open(ctx, &config.URL{Dialect: "postgresql", Host: "127.0.0.1", Port: "1"}); err == nil || !strings.Contains(err.Error(), "127.0.0.1:1 refused") {
 		t.Errorf("postgresql: %v", err)
 	}
 }

@@ -386,3 +386,15 @@ func (Dialect) QuoteString(s string) string { return dialect.QuoteStringStandard
 // ScriptStatement: psql finds statement ends by lexing, $$ bodies included,
 // so a ";" is all a statement needs.
 func (Dialect) ScriptStatement(stmt string) string { return dialect.TerminateStatement(stmt) }
+
+// Literal renders s as a string literal for statements that carry their
+// values inline (the runtime's one-round-trip batches: see
+// runtime.Batcher). A string with a backslash is written as E'...' with the
+// backslash doubled, which reads the same whatever
+// standard_conforming_strings says.
+func (d *DB) Literal(s string) string {
+	if strings.Contains(s, `\`) {
+		return "E'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(s) + "'"
+	}
+	return dialect.QuoteStringStandard(s)
+}

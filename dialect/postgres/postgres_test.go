@@ -431,7 +431,10 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 	files := chain3("t")
 	files["3.sql"] = rev("t3", "t2", "CREATE TABLE t3 (id integer PRIMARY KEY);\nINSERT INTO nosuch VALUES (1);", "DROP TABLE t3;")
 	g, migs := project(t, files)
-	m := migrator(db, g, migs, runtime.Options{})
+	// Who, with a quote and a backslash, travels inline in the batch that
+	// records a step: it must arrive as written.
+	who := `o'brien\x@example`
+	m := migrator(db, g, migs, runtime.Options{Who: who})
 	err := m.Upgrade(ctx, "head")
 	var se *runtime.StepError
 	if !errors.As(err, &se) || se.Revision != "t3" || se.Index != 2 {
@@ -446,11 +449,15 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 	if got := versions(t, db, `"retort_version"`); !reflect.DeepEqual(got, []string{"t2"}) {
 		t.Fatalf("version rows %v", got)
 	}
+	var appliedBy string
+	if err := db.SQL().QueryRowContext(ctx, `SELECT applied_by FROM retort_version_log WHERE revision = 't2'`).Scan(&appliedBy); err != nil || appliedBy != who {
+		t.Fatalf("applied_by %q, %v; want %q", appliedBy, err, who)
+	}
 	var status, errText string
 	if err := db.SQL().QueryRowContext(ctx, `SELECT status, error FROM retort_version_log ORDER BY id DESC LIMIT 1`).Scan(&status, &errText); err != nil {
 		t.Fatal(err)
 	}
-	if status != "failed" || !strings.Contains(errText, `relation "nosuch" does not exist`) {
+	if status != "rolled-back" || !strings.Contains(errText, `relation "nosuch" does not exist`) {
 		t.Fatalf("log row %s: %s", status, errText)
 	}
 }
