@@ -675,3 +675,24 @@ func TestErrorMessage(t *testing.T) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }
+
+// The first statement travels with BEGIN: its failure is still its own,
+// and rolls back.
+func TestFirstStatementFails(t *testing.T) {
+	db, _ := fresh(t)
+	ctx := context.Background()
+	files := chain3("t")
+	files["2.sql"] = rev("t2", "t1", "CREATE TABLE t1 (id integer);\nCREATE TABLE t2x (id integer);", "DROP TABLE t2x;")
+	g, migs := project(t, files)
+	err := migrator(db, g, migs, runtime.Options{}).Upgrade(ctx, "head")
+	var se *runtime.StepError
+	if !errors.As(err, &se) || se.Revision != "t2" || se.Index != 1 || !strings.Contains(err.Error(), `relation "t1" already exists`) {
+		t.Fatalf("got %v", err)
+	}
+	if got := tables(t, db, "public"); !reflect.DeepEqual(got, []string{"retort_version", "retort_version_log", "t1"}) {
+		t.Fatalf("tables %v", got)
+	}
+	if got := versions(t, db, `"retort_version"`); !reflect.DeepEqual(got, []string{"t1"}) {
+		t.Fatalf("version rows %v", got)
+	}
+}
