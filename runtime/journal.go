@@ -98,13 +98,6 @@ func (m *Migrator) executeBatched(ctx context.Context, conn *sql.Conn, b Batcher
 	return nil
 }
 
-func (j *journal) str(s string) string {
-	if s == "" {
-		return "NULL"
-	}
-	return j.lit(s)
-}
-
 // insertSQL writes plan p's running row with id, done statements already
 // applied (a resumed step's).
 func (j *journal) insertSQL(id int64, p *plan, done int) string {
@@ -153,10 +146,12 @@ func (j *journal) run(ctx context.Context, p *plan, next *plan) error {
 	for {
 		last := k >= n-1
 		var b strings.Builder
-		// -1: the batch failed before the statement ran.
-		b.WriteString("SET " + batchVar + " = -1;\n")
-		for _, s := range opening {
-			b.WriteString(s + ";\n")
+		if len(opening) > 0 {
+			// -1: the opening writes failed, before the statement.
+			b.WriteString("SET " + batchVar + " = -1;\n")
+			for _, s := range opening {
+				b.WriteString(s + ";\n")
+			}
 		}
 		fmt.Fprintf(&b, "SET %s = %d;\n", batchVar, k)
 		if k < n {
