@@ -245,7 +245,11 @@ func LockName(database, key string) string {
 // Lock takes GET_LOCK on conn, polling with GET_LOCK(name, 0) and a growing
 // pause rather than one GET_LOCK(name, timeout), so that the wait honours
 // ctx and can say who holds the lock. The server drops the lock when conn's
-// session ends, so a killed run leaves none behind.
+// session ends, so a killed run leaves none behind; and it ends the session
+// only after finishing what the dead client had sent, so the next run gets
+// the lock only once the journal says all that the killed one did. (A
+// reader that takes no lock can look in between and see a statement's
+// effect before its journal update.)
 func (d *DB) Lock(ctx context.Context, conn *sql.Conn, key string, opts dialect.LockOptions) (func() error, error) {
 	name := LockName(d.database, key)
 	target := fmt.Sprintf("lock %s on %s", name, d.addr)
