@@ -121,27 +121,29 @@ func (e *InterruptedError) Error() string {
 		b.WriteString(": ")
 	}
 	next := e.Done + 1
-	stmt := ""
-	if e.SQL != "" {
-		stmt = " (" + shorten(e.SQL) + ")"
-	}
 	if e.Status == "failed" {
-		fmt.Fprintf(&b, "the last %s of revision %s failed at statement %d of %d%s", e.Direction, e.Revision, min(next, e.Total), e.Total, stmt)
+		fmt.Fprintf(&b, "the last %s of revision %s failed at statement %d of %d", e.Direction, e.Revision, min(next, e.Total), e.Total)
 		if e.Failure != "" {
 			if _, msg, ok := strings.Cut(e.Failure, fmt.Sprintf("of %d: ", e.Total)); ok {
 				b.WriteString(": " + msg)
 			}
 		}
 	} else {
-		fmt.Fprintf(&b, "the last %s of revision %s was cut off before statement %d of %d%s", e.Direction, e.Revision, min(next, e.Total), e.Total, stmt)
+		fmt.Fprintf(&b, "the last %s of revision %s was cut off before statement %d of %d", e.Direction, e.Revision, min(next, e.Total), e.Total)
 	}
 	if next > e.Total {
 		b.WriteString(", after all its statements but before its version change")
 	}
 	fmt.Fprintf(&b, "; %d of its %d statements are applied, outside a transaction. ", e.Done, e.Total)
-	fmt.Fprintf(&b, "Fix the script if needed and run `%s %s --resume TARGET` to go on from statement %d, "+
+	// The statement is quoted as the script reads now, which is what
+	// --resume will run: after a fix it is no longer the one that failed.
+	stmt := ""
+	if e.SQL != "" && next <= e.Total {
+		stmt = " (" + shorten(e.SQL) + ")"
+	}
+	fmt.Fprintf(&b, "Fix the script if needed and run `%s %s --resume TARGET` to go on from statement %d%s, "+
 		"or complete or undo the step by hand and run `%s stamp %s` (completed) or `%s stamp %s` (undone)",
-		e.Program, e.Direction, min(next, e.Total), e.Program, stampArg(e.After), e.Program, stampArg(e.Before))
+		e.Program, e.Direction, min(next, e.Total), stmt, e.Program, stampArg(e.After), e.Program, stampArg(e.Before))
 	return b.String()
 }
 

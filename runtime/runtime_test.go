@@ -173,8 +173,8 @@ func TestFailingStatement(t *testing.T) {
 			if !errors.As(err, &ie) || ie.Done != 1 || ie.Status != "failed" {
 				t.Fatalf("second run: %v, want *InterruptedError", err)
 			}
-			want := "migrations/versions/003_x.sql:12: the last upgrade of revision 003 failed at statement 2 of 3 (INSERT INTO nosuch VALUES (1)): no such table: nosuch; " +
-				"1 of its 3 statements are applied, outside a transaction. Fix the script if needed and run `retort upgrade --resume TARGET` to go on from statement 2, " +
+			want := "migrations/versions/003_x.sql:12: the last upgrade of revision 003 failed at statement 2 of 3: no such table: nosuch; " +
+				"1 of its 3 statements are applied, outside a transaction. Fix the script if needed and run `retort upgrade --resume TARGET` to go on from statement 2 (INSERT INTO nosuch VALUES (1)), " +
 				"or complete or undo the step by hand and run `retort stamp 003` (completed) or `retort stamp 002` (undone)"
 			if err.Error() != want {
 				t.Errorf("refusal:\n got %s\nwant %s", err, want)
