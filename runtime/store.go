@@ -37,7 +37,7 @@ func (m *Migrator) ensureTables(ctx context.Context, q dialect.Querier) error {
 		}
 		for _, s := range t.ddl(m.opts.VersionTableSchema, t.name) {
 			if _, err := q.ExecContext(ctx, s); err != nil {
-				return fmt.Errorf("creating table %s: %w", t.name, err)
+				return fmt.Errorf("creating table %s: %w", t.name, &dbError{msg: m.d.ErrorMessage(err), err: err})
 			}
 		}
 	}

@@ -252,7 +252,7 @@ func LockName(database, key string) string {
 // effect before its journal update.)
 func (d *DB) Lock(ctx context.Context, conn *sql.Conn, key string, opts dialect.LockOptions) (func() error, error) {
 	name := LockName(d.database, key)
-	target := fmt.Sprintf("lock %s on %s", name, d.addr)
+	target := fmt.Sprintf("%s on %s", name, d.addr)
 	start := time.Now()
 	deadline := start.Add(opts.Timeout)
 	backoff := 5 * time.Millisecond
@@ -260,19 +260,19 @@ func (d *DB) Lock(ctx context.Context, conn *sql.Conn, key string, opts dialect.
 	for {
 		var got sql.NullInt64
 		if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, 0)", name).Scan(&got); err != nil {
-			return nil, fmt.Errorf("taking the %s: %w", target, err)
+			return nil, fmt.Errorf("taking the lock %s: %w", target, err)
 		}
 		if got.Valid && got.Int64 == 1 {
 			return func() error {
 				// The run's context may be cancelled; the lock must still go.
 				if _, err := conn.ExecContext(context.WithoutCancel(ctx), "DO RELEASE_LOCK(?)", name); err != nil {
-					return fmt.Errorf("releasing the %s: %w", target, err)
+					return fmt.Errorf("releasing the lock %s: %w", target, err)
 				}
 				return nil
 			}, nil
 		}
 		if !got.Valid {
-			return nil, fmt.Errorf("taking the %s: GET_LOCK returned NULL (the server could not take the lock)", target)
+			return nil, fmt.Errorf("taking the lock %s: GET_LOCK returned NULL (the server could not take the lock)", target)
 		}
 		left := time.Until(deadline)
 		if left <= 0 {
@@ -281,7 +281,11 @@ func (d *DB) Lock(ctx context.Context, conn *sql.Conn, key string, opts dialect.
 		if !waited {
 			waited = true
 			if opts.Waiting != nil {
-				opts.Waiting(target, d.holder(ctx, conn, name))
+				holder := d.holder(ctx, conn, name)
+				if holder == "" {
+					holder = "another process" // as LockOptions promises
+				}
+				opts.Waiting(target, holder)
 			}
 		}
 		t := time.NewTimer(min(backoff, left))

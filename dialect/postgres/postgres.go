@@ -152,6 +152,7 @@ func Open(ctx context.Context, u config.URL) (*DB, error) {
 	if u.Dialect != "postgresql" {
 		return nil, fmt.Errorf("not a postgresql URL: %s", u.Redacted())
 	}
+	shown := u // messages show the URL as the user wrote it
 	q := make(map[string][]string, len(u.Query)+1)
 	for k, v := range u.Query {
 		q[k] = v
@@ -172,7 +173,7 @@ func Open(ctx context.Context, u config.URL) (*DB, error) {
 		cfg.ConnectTimeout = DefaultConnectTimeout
 	}
 	db := stdlib.OpenDB(*cfg)
-	d := &DB{db: db, url: u}
+	d := &DB{db: db, url: shown}
 
 	// The ping's own bound, a little longer than the connect timeout, is a
 	// backstop should a connect attempt ever ignore its own.
