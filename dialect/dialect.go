@@ -171,3 +171,32 @@ func TerminateDelimited(stmt string) string {
 	}
 	return "DELIMITER " + delim + "\n" + stmt + "\n" + delim + "\nDELIMITER ;"
 }
+
+// VersionTableSQL is Alembic's version table: version_num VARCHAR(255),
+// primary key named <table>_pkc, so that version_table = alembic_version
+// reads and writes a table Alembic made. suffix ends the statement (MySQL's
+// engine clause).
+func VersionTableSQL(qualified, pkc, suffix string) string {
+	return fmt.Sprintf("CREATE TABLE %s (version_num VARCHAR(255) NOT NULL, CONSTRAINT %s PRIMARY KEY (version_num))%s",
+		qualified, pkc, suffix)
+}
+
+// LogTableSQL is the version log (DESIGN.md, "in the database"): the same
+// columns on every dialect, but for how the id numbers rows (idColumn),
+// the type the two times are kept in, and a suffix ending the statement.
+func LogTableSQL(qualified, idColumn, timeType, suffix string) string {
+	return fmt.Sprintf(`CREATE TABLE %s (
+	%s,
+	revision VARCHAR(255) NOT NULL,
+	direction VARCHAR(16) NOT NULL,
+	checksum VARCHAR(64) NOT NULL DEFAULT '',
+	started_at %s NOT NULL,
+	finished_at %s NULL,
+	status VARCHAR(16) NOT NULL,
+	statements_done INTEGER NOT NULL DEFAULT 0,
+	statements_total INTEGER NOT NULL DEFAULT 0,
+	error TEXT,
+	applied_by VARCHAR(255) NOT NULL DEFAULT '',
+	tool_version VARCHAR(64) NOT NULL DEFAULT ''
+)%s`, qualified, idColumn, timeType, timeType, suffix)
+}

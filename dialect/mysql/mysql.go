@@ -81,8 +81,7 @@ func (d Dialect) QualifiedName(schema, table string) string {
 // MySQL names every primary key PRIMARY, so the constraint name is only for
 // symmetry with the other dialects.
 func (d Dialect) VersionTableDDL(schema, table string) []string {
-	return []string{fmt.Sprintf("CREATE TABLE %s (version_num VARCHAR(255) NOT NULL, CONSTRAINT %s PRIMARY KEY (version_num)) ENGINE=InnoDB",
-		d.QualifiedName(schema, table), d.QuoteIdent(table+"_pkc"))}
+	return []string{dialect.VersionTableSQL(d.QualifiedName(schema, table), d.QuoteIdent(table+"_pkc"), " ENGINE=InnoDB")}
 }
 
 // LogTableDDL mirrors SQLite's columns. InnoDB, because the journal's
@@ -90,20 +89,7 @@ func (d Dialect) VersionTableDDL(schema, table string) []string {
 // which takes the runtime's "2006-01-02 15:04:05.000000" text as it is and,
 // without parseTime, hands it back as the same text.
 func (d Dialect) LogTableDDL(schema, table string) []string {
-	return []string{fmt.Sprintf(`CREATE TABLE %s (
-	id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-	revision VARCHAR(255) NOT NULL,
-	direction VARCHAR(16) NOT NULL,
-	checksum VARCHAR(64) NOT NULL DEFAULT '',
-	started_at DATETIME(6) NOT NULL,
-	finished_at DATETIME(6) NULL,
-	status VARCHAR(16) NOT NULL,
-	statements_done INT NOT NULL DEFAULT 0,
-	statements_total INT NOT NULL DEFAULT 0,
-	error TEXT,
-	applied_by VARCHAR(255) NOT NULL DEFAULT '',
-	tool_version VARCHAR(64) NOT NULL DEFAULT ''
-) ENGINE=InnoDB`, d.QualifiedName(schema, table))}
+	return []string{dialect.LogTableSQL(d.QualifiedName(schema, table), "id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY", "DATETIME(6)", " ENGINE=InnoDB")}
 }
 
 // ErrorMessage is the server's message with its error number and SQLSTATE,

@@ -71,8 +71,7 @@ func (d Dialect) QualifiedName(schema, table string) string {
 // <table>_pkc too), so that version_table = alembic_version reads and writes
 // a table Alembic made, and vice versa.
 func (d Dialect) VersionTableDDL(schema, table string) []string {
-	return []string{fmt.Sprintf("CREATE TABLE %s (version_num VARCHAR(255) NOT NULL, CONSTRAINT %s PRIMARY KEY (version_num))",
-		d.QualifiedName(schema, table), d.QuoteIdent(table+"_pkc"))}
+	return []string{dialect.VersionTableSQL(d.QualifiedName(schema, table), d.QuoteIdent(table+"_pkc"), "")}
 }
 
 // LogTableDDL has the columns of every dialect's log. Times are kept as
@@ -82,20 +81,7 @@ func (d Dialect) VersionTableDDL(schema, table string) []string {
 // differently here than on SQLite. A user wanting times can cast:
 // started_at::timestamp.
 func (d Dialect) LogTableDDL(schema, table string) []string {
-	return []string{fmt.Sprintf(`CREATE TABLE %s (
-	id BIGSERIAL PRIMARY KEY,
-	revision VARCHAR(255) NOT NULL,
-	direction VARCHAR(16) NOT NULL,
-	checksum VARCHAR(64) NOT NULL DEFAULT '',
-	started_at VARCHAR(32) NOT NULL,
-	finished_at VARCHAR(32),
-	status VARCHAR(16) NOT NULL,
-	statements_done INTEGER NOT NULL DEFAULT 0,
-	statements_total INTEGER NOT NULL DEFAULT 0,
-	error TEXT,
-	applied_by VARCHAR(255) NOT NULL DEFAULT '',
-	tool_version VARCHAR(64) NOT NULL DEFAULT ''
-)`, d.QualifiedName(schema, table))}
+	return []string{dialect.LogTableSQL(d.QualifiedName(schema, table), "id BIGSERIAL PRIMARY KEY", "VARCHAR(32)", "")}
 }
 
 // ErrorMessage is the server's own message, then its detail and hint when

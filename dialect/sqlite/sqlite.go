@@ -54,8 +54,7 @@ func (Dialect) QuoteIdent(name string) string {
 // VersionTableDDL is Alembic's version table, so that version_table =
 // alembic_version reads and writes a table Alembic made (and vice versa).
 func (d Dialect) VersionTableDDL(schema, table string) []string {
-	return []string{fmt.Sprintf("CREATE TABLE %s (version_num VARCHAR(255) NOT NULL, CONSTRAINT %s PRIMARY KEY (version_num))",
-		d.QualifiedName(schema, table), d.QuoteIdent(table+"_pkc"))}
+	return []string{dialect.VersionTableSQL(d.QualifiedName(schema, table), d.QuoteIdent(table+"_pkc"), "")}
 }
 
 // LogTableDDL: id is INTEGER PRIMARY KEY, SQLite's rowid, which numbers
@@ -65,20 +64,7 @@ func (d Dialect) VersionTableDDL(schema, table string) []string {
 // ISO-8601 text (SQLite's own convention for dates), declared VARCHAR rather than TIMESTAMP so that drivers hand them
 // back as the strings that were written.
 func (d Dialect) LogTableDDL(schema, table string) []string {
-	return []string{fmt.Sprintf(`CREATE TABLE %s (
-	id INTEGER PRIMARY KEY,
-	revision VARCHAR(255) NOT NULL,
-	direction VARCHAR(16) NOT NULL,
-	checksum VARCHAR(64) NOT NULL DEFAULT '',
-	started_at VARCHAR(32) NOT NULL,
-	finished_at VARCHAR(32),
-	status VARCHAR(16) NOT NULL,
-	statements_done INTEGER NOT NULL DEFAULT 0,
-	statements_total INTEGER NOT NULL DEFAULT 0,
-	error TEXT,
-	applied_by VARCHAR(255) NOT NULL DEFAULT '',
-	tool_version VARCHAR(64) NOT NULL DEFAULT ''
-)`, d.QualifiedName(schema, table))}
+	return []string{dialect.LogTableSQL(d.QualifiedName(schema, table), "id INTEGER PRIMARY KEY", "VARCHAR(32)", "")}
 }
 
 // ErrorMessage strips modernc's "<errstr>: " prefix and " (<code>)"

@@ -11,8 +11,8 @@ CREATE TABLE `retort_version_log` (
 	started_at DATETIME(6) NOT NULL,
 	finished_at DATETIME(6) NULL,
 	status VARCHAR(16) NOT NULL,
-	statements_done INT NOT NULL DEFAULT 0,
-	statements_total INT NOT NULL DEFAULT 0,
+	statements_done INTEGER NOT NULL DEFAULT 0,
+	statements_total INTEGER NOT NULL DEFAULT 0,
 	error TEXT,
 	applied_by VARCHAR(255) NOT NULL DEFAULT '',
 	tool_version VARCHAR(64) NOT NULL DEFAULT ''

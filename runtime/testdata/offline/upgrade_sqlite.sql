@@ -9,7 +9,7 @@ CREATE TABLE "retort_version_log" (
 	direction VARCHAR(16) NOT NULL,
 	checksum VARCHAR(64) NOT NULL DEFAULT '',
 	started_at VARCHAR(32) NOT NULL,
-	finished_at VARCHAR(32),
+	finished_at VARCHAR(32) NULL,
 	status VARCHAR(16) NOT NULL,
 	statements_done INTEGER NOT NULL DEFAULT 0,
 	statements_total INTEGER NOT NULL DEFAULT 0,
