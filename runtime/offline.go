@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/retort-sql/retort/config"
 	"github.com/retort-sql/retort/dialect"
 	"github.com/retort-sql/retort/dialect/mysql"
 	"github.com/retort-sql/retort/dialect/postgres"
@@ -21,12 +22,13 @@ import (
 // "mysql", or an alias a URL may use) for writing offline scripts: no
 // driver, no connection.
 func OfflineDialect(name string) (dialect.Dialect, error) {
-	switch strings.ToLower(name) {
-	case "sqlite", "sqlite3":
+	canonical, _ := config.NormalizeDialect(name) // the aliases URLs accept
+	switch canonical {
+	case "sqlite":
 		return sqlite.Dialect{}, nil
-	case "postgresql", "postgres", "pgsql":
+	case "postgresql":
 		return postgres.Dialect{}, nil
-	case "mysql", "mariadb":
+	case "mysql":
 		return mysql.Dialect{}, nil
 	}
 	return nil, fmt.Errorf("unknown dialect %q (expected sqlite, postgresql or mysql)", name)
