@@ -63,22 +63,11 @@ func (a *app) offline(f *offlineFlags) (*project, *runtime.Offline, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("--sql: %w", err)
 	}
-	mode, err := runtime.ParseMode(st.TransactionMode)
+	opts, err := a.runtimeOptions(st)
 	if err != nil {
 		return nil, nil, err
 	}
-	migrations := make(map[string]runtime.Migration, len(p.scripts))
-	for _, s := range p.scripts {
-		migrations[s.ID] = s
-	}
-	o, err := runtime.NewOffline(d, p.graph, migrations, runtime.Options{
-		VersionTable:       st.VersionTable,
-		VersionTableSchema: st.VersionTableSchema,
-		TransactionMode:    mode,
-		Program:            a.opts.Name,
-		Logger:             a.logger("retort.runtime"),
-		ToolVersion:        Version,
-	}, time.Time{})
+	o, err := runtime.NewOffline(d, p.graph, p.migrations(), opts, time.Time{})
 	if err != nil {
 		return nil, nil, err
 	}

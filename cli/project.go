@@ -121,33 +121,48 @@ func (a *app) connect(ctx context.Context, p *project, allowChanged bool) (*sess
 	if err != nil {
 		return nil, fmt.Errorf("database connection from %s: %w", st.ConnectionSource, err)
 	}
-	mode, err := runtime.ParseMode(st.TransactionMode)
+	opts, err := a.runtimeOptions(st)
 	if err != nil {
 		return nil, err
 	}
+	opts.AllowChanged = allowChanged
 	db, err := runtime.Open(ctx, u)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to %s: %w", u.Redacted(), err)
 	}
-	migrations := make(map[string]runtime.Migration, len(p.scripts))
-	for _, s := range p.scripts {
-		migrations[s.ID] = s
+	m := runtime.New(db, p.graph, p.migrations(), opts)
+	return &session{project: p, db: db, migrator: m, url: u}, nil
+}
+
+// runtimeOptions are the settings a run, online or offline, takes from the
+// configuration and from this command tree.
+func (a *app) runtimeOptions(st *config.Settings) (runtime.Options, error) {
+	mode, err := runtime.ParseMode(st.TransactionMode)
+	if err != nil {
+		return runtime.Options{}, err
 	}
 	lockTimeout := st.LockTimeout
 	if lockTimeout == 0 {
 		lockTimeout = -1 // lock_timeout = 0 in retort.ini: fail at once rather than wait
 	}
-	m := runtime.New(db, p.graph, migrations, runtime.Options{
+	return runtime.Options{
 		VersionTable:       st.VersionTable,
 		VersionTableSchema: st.VersionTableSchema,
 		TransactionMode:    mode,
 		LockTimeout:        lockTimeout,
 		Program:            a.opts.Name,
-		AllowChanged:       allowChanged,
 		Logger:             a.logger("retort.runtime"),
 		ToolVersion:        Version,
-	})
-	return &session{project: p, db: db, migrator: m, url: u}, nil
+	}, nil
+}
+
+// migrations maps each revision to its script, as the runtime wants them.
+func (p *project) migrations() map[string]runtime.Migration {
+	m := make(map[string]runtime.Migration, len(p.scripts))
+	for _, s := range p.scripts {
+		m[s.ID] = s
+	}
+	return m
 }
 
 func (s *session) Close() error { return s.db.Close() }
