@@ -98,28 +98,7 @@ func checkConsistent(t *testing.T, url string, n int) int {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	exists := map[string]bool{}
-	rows, err := db.Query(tablesQuery[dialect])
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		exists[name] = true
-	}
-	rows.Close()
-	applied := 0
-	for applied < n && exists[fmt.Sprintf("t%02d", applied+1)] {
-		applied++
-	}
-	for k := applied + 2; k <= n; k++ {
-		if exists[fmt.Sprintf("t%02d", k)] {
-			t.Fatalf("table t%02d exists but t%02d does not", k, applied+1)
-		}
-	}
+	exists, applied := appliedTables(t, db, dialect, n)
 	var version []string
 	if exists["retort_version"] {
 		vrows, err := db.Query(`SELECT version_num FROM retort_version`)
@@ -256,28 +235,7 @@ func checkJournal(t *testing.T, url string, n int) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	exists := map[string]bool{}
-	rows, err := db.Query(tablesQuery[dialect])
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		exists[name] = true
-	}
-	rows.Close()
-	applied := 0
-	for applied < n && exists[fmt.Sprintf("t%02d", applied+1)] {
-		applied++
-	}
-	for k := applied + 2; k <= n; k++ {
-		if exists[fmt.Sprintf("t%02d", k)] {
-			t.Fatalf("table t%02d exists but t%02d does not", k, applied+1)
-		}
-	}
+	exists, applied := appliedTables(t, db, dialect, n)
 	version := 0
 	if exists["retort_version"] {
 		var v string
@@ -303,4 +261,33 @@ func checkJournal(t *testing.T, url string, n int) {
 		t.Fatalf("tables t01..t%02d exist, the version row says %02d, and the log's last row is %s %s with %d statements done",
 			applied, version, rev, status, done)
 	}
+}
+
+// appliedTables lists the database's tables and counts the migrations
+// whose tables exist, t01..tK, failing if any table beyond a gap exists.
+func appliedTables(t *testing.T, db *sql.DB, dialect string, n int) (map[string]bool, int) {
+	t.Helper()
+	exists := map[string]bool{}
+	rows, err := db.Query(tablesQuery[dialect])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		exists[name] = true
+	}
+	rows.Close()
+	applied := 0
+	for applied < n && exists[fmt.Sprintf("t%02d", applied+1)] {
+		applied++
+	}
+	for k := applied + 2; k <= n; k++ {
+		if exists[fmt.Sprintf("t%02d", k)] {
+			t.Fatalf("table t%02d exists but t%02d does not", k, applied+1)
+		}
+	}
+	return exists, applied
 }
