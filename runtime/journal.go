@@ -45,28 +45,37 @@ type Batcher interface {
 	Literal(s string) string
 }
 
-// batchVar holds, in the run's session, how far the current batch got: the
-// number of the step's statements completed. It is how a failed batch says
-// whether the migration's statement or the journal's part failed.
-const batchVar = "@retort_done"
+// JournalBatcher is a Batcher for a database whose DDL commits on its own,
+// whose journal batches also keep, in the run's session, how far the
+// current batch got (the number of the step's statements completed). It is
+// how a failed batch says whether the migration's statement or the
+// journal's part failed.
+type JournalBatcher interface {
+	Batcher
+	// SetProgress is a statement recording n in the session.
+	SetProgress(n int) string
+	// ProgressQuery reads it back: NULL when never set.
+	ProgressQuery() string
+}
 
 // journal runs journaled steps as batches. nextID is the id the next log
 // row gets: ids are given, not taken from AUTO_INCREMENT, so that the batch
 // that ends one step can open the next one's row and the batches after it
 // can name that row.
 type journal struct {
-	m      *Migrator
-	conn   *sql.Conn
-	lit    func(string) string
-	nextID int64
-	opened bool // plans[i]'s row is written (by the batch that ended plans[i-1])
+	m        *Migrator
+	conn     *sql.Conn
+	lit      func(string) string
+	progress JournalBatcher // the session marker; nil for journals that only render literals
+	nextID   int64
+	opened   bool // plans[i]'s row is written (by the batch that ended plans[i-1])
 }
 
-func (m *Migrator) batcher() (Batcher, bool) {
+func (m *Migrator) batcher() (JournalBatcher, bool) {
 	if m.d.TransactionalDDL() {
 		return nil, false
 	}
-	b, ok := m.db.(Batcher)
+	b, ok := m.db.(JournalBatcher)
 	return b, ok
 }
 
@@ -76,12 +85,12 @@ func (m *Migrator) batcher() (Batcher, bool) {
 // opens the next step's row, in one transaction after the statement's own
 // commit. A one-statement migration therefore costs the statement's commit
 // and one more, which the version change needs anyway.
-func (m *Migrator) executeBatched(ctx context.Context, conn *sql.Conn, b Batcher, plans []plan) error {
+func (m *Migrator) executeBatched(ctx context.Context, conn *sql.Conn, b JournalBatcher, plans []plan) error {
 	last, err := m.lastLogID(ctx, conn)
 	if err != nil {
 		return err
 	}
-	j := &journal{m: m, conn: conn, lit: b.Literal, nextID: last + 1}
+	j := &journal{m: m, conn: conn, lit: b.Literal, progress: b, nextID: last + 1}
 	for i := range plans {
 		p := &plans[i]
 		start := m.startStep(p, i, len(plans))
@@ -148,17 +157,17 @@ func (j *journal) run(ctx context.Context, p *plan, next *plan) error {
 		var b strings.Builder
 		if len(opening) > 0 {
 			// -1: the opening writes failed, before the statement.
-			b.WriteString("SET " + batchVar + " = -1;\n")
+			b.WriteString(j.progress.SetProgress(-1) + ";\n")
 			for _, s := range opening {
 				b.WriteString(s + ";\n")
 			}
 		}
-		fmt.Fprintf(&b, "SET %s = %d;\n", batchVar, k)
+		b.WriteString(j.progress.SetProgress(k) + ";\n")
 		if k < n {
 			// On a line of its own: a trailing "-- comment" must not
 			// swallow what follows.
 			b.WriteString(p.stmts[k].SQL + "\n;\n")
-			fmt.Fprintf(&b, "SET %s = %d;\n", batchVar, k+1)
+			b.WriteString(j.progress.SetProgress(k+1) + ";\n")
 		}
 		if !last {
 			fmt.Fprintf(&b, "UPDATE %s SET statements_done = %d WHERE id = %d", m.lt, k+1, id)
@@ -201,7 +210,7 @@ func (j *journal) fail(ctx context.Context, p *plan, id int64, k int, opening bo
 	// A failure inside the final transaction leaves it open.
 	_, _ = j.conn.ExecContext(ctx, "ROLLBACK")
 	var got sql.NullInt64
-	if qerr := j.conn.QueryRowContext(ctx, "SELECT "+batchVar).Scan(&got); qerr != nil {
+	if qerr := j.conn.QueryRowContext(ctx, j.progress.ProgressQuery()).Scan(&got); qerr != nil {
 		se := m.stepError(p, k, false, err)
 		se.Err = fmt.Errorf("%w (the connection was lost; the log table %s_log says how far the step got)", err, m.vtRaw)
 		return se
@@ -210,7 +219,7 @@ func (j *journal) fail(ctx context.Context, p *plan, id int64, k int, opening bo
 	switch {
 	case !got.Valid || got.Int64 < 0: // the opening writes failed: nothing ran
 	case int(got.Int64) == k && k < len(p.stmts):
-		inStatement = true // the statement failed; MySQL's DDL is atomic, so nothing of it stays
+		inStatement = true // the statement failed; a DDL statement is atomic, so nothing of it stays
 	default:
 		done = int(got.Int64) // the statement completed; recording it failed
 	}

@@ -23,6 +23,13 @@ import (
 	"github.com/retort-sql/retort/script"
 )
 
+// MySQL's DDL commits on its own, so its runs go through the batched
+// journal; without these methods they would fall back to the inexact one.
+var _ JournalBatcher = (*mysql.DB)(nil)
+
+// PostgreSQL batches a migration's bookkeeping with its COMMIT.
+var _ Batcher = (*postgres.DB)(nil)
+
 // Open opens the database a URL names, with the dialect it names.
 func Open(ctx context.Context, u *config.URL) (dialect.DB, error) {
 	switch u.Dialect {

@@ -201,6 +201,17 @@ func (d *DB) SQL() *sql.DB             { return d.db }
 // opened here has multi-statements on, which batches need.
 func (d *DB) Literal(s string) string { return Dialect{}.Literal(s) }
 
+// progressVar holds, in the run's session, how far the current journal
+// batch got (runtime.JournalBatcher).
+const progressVar = "@retort_done"
+
+// SetProgress records in the session that n statements of the batch's step
+// are done.
+func (d *DB) SetProgress(n int) string { return fmt.Sprintf("SET %s = %d", progressVar, n) }
+
+// ProgressQuery reads the marker back; NULL when no batch set it.
+func (d *DB) ProgressQuery() string { return "SELECT " + progressVar }
+
 // Database is the database's name.
 func (d *DB) Database() string { return d.database }
 
