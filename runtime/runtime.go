@@ -151,7 +151,7 @@ func infoOf(m Migration, rev *graph.Revision) MigrationInfo {
 	var info MigrationInfo
 	switch v := m.(type) {
 	case *script.Script:
-		info = MigrationInfo{File: v.Path, NoTransaction: v.NoTransaction}
+		info = MigrationInfo{File: v.File, NoTransaction: v.NoTransaction} // File is the path for messages
 	case Informer:
 		info = v.MigrationInfo()
 	}
