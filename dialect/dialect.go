@@ -200,3 +200,12 @@ func LogTableSQL(qualified, idColumn, timeType, suffix string) string {
 	tool_version VARCHAR(64) NOT NULL DEFAULT ''
 )%s`, qualified, idColumn, timeType, timeType, suffix)
 }
+
+// Qualify is schema.table with each part quoted by quote, or the table
+// alone when schema is "" (the connection's current schema or database).
+func Qualify(quote func(string) string, schema, table string) string {
+	if schema == "" {
+		return quote(table)
+	}
+	return quote(schema) + "." + quote(table)
+}

@@ -70,10 +70,7 @@ func (Dialect) Literal(s string) string {
 // QualifiedName is `schema`.`table`, or `table` when schema is "" (the
 // connection's database; a MySQL schema is a database).
 func (d Dialect) QualifiedName(schema, table string) string {
-	if schema == "" {
-		return d.QuoteIdent(table)
-	}
-	return d.QuoteIdent(schema) + "." + d.QuoteIdent(table)
+	return dialect.Qualify(d.QuoteIdent, schema, table)
 }
 
 // VersionTableDDL is Alembic's version table, so that version_table =

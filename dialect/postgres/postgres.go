@@ -61,10 +61,7 @@ func (Dialect) QuoteIdent(name string) string {
 // QualifiedName is "schema"."table", or "table" when schema is empty (then
 // PostgreSQL resolves it through search_path).
 func (d Dialect) QualifiedName(schema, table string) string {
-	if schema == "" {
-		return d.QuoteIdent(table)
-	}
-	return d.QuoteIdent(schema) + "." + d.QuoteIdent(table)
+	return dialect.Qualify(d.QuoteIdent, schema, table)
 }
 
 // VersionTableDDL is Alembic's version table (Alembic names the primary key
