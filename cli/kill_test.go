@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/retort-sql/retort/internal/projectgen"
+	"github.com/retort-sql/retort/internal/testdb"
 )
 
 // TestKillDuringUpgrade kills `retort upgrade heads` with SIGKILL at random
@@ -268,18 +269,9 @@ func checkJournal(t *testing.T, url string, n int) {
 func appliedTables(t *testing.T, db *sql.DB, dialect string, n int) (map[string]bool, int) {
 	t.Helper()
 	exists := map[string]bool{}
-	rows, err := db.Query(tablesQuery[dialect])
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
+	for _, name := range testdb.Strings(t, db, tablesQuery[dialect]) {
 		exists[name] = true
 	}
-	rows.Close()
 	applied := 0
 	for applied < n && exists[fmt.Sprintf("t%02d", applied+1)] {
 		applied++

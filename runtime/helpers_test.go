@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/retort-sql/retort/dialect/sqlite"
 	"github.com/retort-sql/retort/graph"
+	"github.com/retort-sql/retort/internal/testdb"
 	"github.com/retort-sql/retort/script"
 )
 
@@ -181,36 +181,13 @@ func tempDB(t testing.TB) (*sqlite.DB, string) {
 // userTables lists the tables a user would see, minus retort's own.
 func userTables(t testing.TB, db *sqlite.DB) []string {
 	t.Helper()
-	rows, err := db.SQL().Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'retort_version%' ORDER BY name")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		rows.Scan(&s)
-		out = append(out, s)
-	}
-	return out
+	return testdb.Strings(t, db.SQL(), "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'retort_version%' ORDER BY name")
 }
 
 // versionRows reads the version table directly.
 func versionRows(t testing.TB, db *sqlite.DB, table string) []string {
 	t.Helper()
-	rows, err := db.SQL().Query("SELECT version_num FROM " + table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		rows.Scan(&s)
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out
+	return testdb.Strings(t, db.SQL(), "SELECT version_num FROM "+table+" ORDER BY version_num")
 }
 
 func tablesUpTo(n int) []string {

@@ -44,33 +44,12 @@ func openMySQL(t testing.TB, raw string) *mysql.DB {
 // mysqlTables lists the user tables (not retort's) in the database.
 func mysqlTables(t testing.TB, db *sql.DB) []string {
 	t.Helper()
-	return queryStrings(t, db, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE '%version%' ORDER BY TABLE_NAME")
-}
-
-func queryStrings(t testing.TB, db *sql.DB, q string) []string {
-	t.Helper()
-	rows, err := db.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return testdb.Strings(t, db, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE '%version%' ORDER BY TABLE_NAME")
 }
 
 func mysqlVersionRows(t testing.TB, db *sql.DB, table string) []string {
 	t.Helper()
-	out := queryStrings(t, db, "SELECT version_num FROM "+table)
+	out := testdb.Strings(t, db, "SELECT version_num FROM "+table)
 	sort.Strings(out)
 	return out
 }
@@ -107,7 +86,7 @@ func TestMySQLUpgradeDowngradeStampVerify(t *testing.T) {
 		t.Errorf("version rows = %v", got)
 	}
 	// Alembic's layout: version_num VARCHAR(255) NOT NULL, the primary key.
-	cols := queryStrings(t, db.SQL(), "SELECT CONCAT(COLUMN_NAME, ' ', COLUMN_TYPE, ' ', IS_NULLABLE, ' ', COLUMN_KEY) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'retort_version'")
+	cols := testdb.Strings(t, db.SQL(), "SELECT CONCAT(COLUMN_NAME, ' ', COLUMN_TYPE, ' ', IS_NULLABLE, ' ', COLUMN_KEY) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'retort_version'")
 	if !reflect.DeepEqual(cols, []string{"version_num varchar(255) NO PRI"}) {
 		t.Errorf("version table columns = %v", cols)
 	}
@@ -211,7 +190,7 @@ func TestMySQLFailingStatement(t *testing.T) {
 	if got, want := mysqlTables(t, db.SQL()), append(tablesUpTo(2), "t_003", "t_003b", "t_004"); !reflect.DeepEqual(got, want) {
 		t.Errorf("tables = %v, want %v", got, want)
 	}
-	if got := queryStrings(t, db.SQL(), "SELECT id FROM t_003"); !reflect.DeepEqual(got, []string{"1"}) {
+	if got := testdb.Strings(t, db.SQL(), "SELECT id FROM t_003"); !reflect.DeepEqual(got, []string{"1"}) {
 		t.Errorf("t_003 rows = %v", got)
 	}
 	if got := mysqlVersionRows(t, db.SQL(), "retort_version"); !reflect.DeepEqual(got, []string{"004"}) {
@@ -440,7 +419,7 @@ func checkKilled(t *testing.T, i int, db *mysql.DB, m *Migrator) bool {
 		t.Errorf("run %d: log says tables %v (cut-off row %+v), database has %v", i, wantTables, cutRow, got)
 	}
 	for tb, want := range wantRows {
-		if got := queryStrings(t, db.SQL(), "SELECT COUNT(*) FROM "+tb); got[0] != strconv.Itoa(want) {
+		if got := testdb.Strings(t, db.SQL(), "SELECT COUNT(*) FROM "+tb); got[0] != strconv.Itoa(want) {
 			t.Errorf("run %d: %s has %s rows, the log says %d", i, tb, got[0], want)
 		}
 	}
@@ -462,7 +441,7 @@ func checkKilled(t *testing.T, i int, db *mysql.DB, m *Migrator) bool {
 		t.Errorf("run %d: tables after completing: %v", i, got)
 	}
 	for _, tb := range tablesUpTo(50) {
-		if got := queryStrings(t, db.SQL(), "SELECT COUNT(*) FROM "+tb); got[0] != "2000" {
+		if got := testdb.Strings(t, db.SQL(), "SELECT COUNT(*) FROM "+tb); got[0] != "2000" {
 			t.Errorf("run %d: %s has %s rows after completing", i, tb, got[0])
 		}
 	}

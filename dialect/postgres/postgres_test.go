@@ -61,43 +61,14 @@ func exec(t testing.TB, db dialect.DB, query string, args ...any) {
 // tables lists the base tables of schema as information_schema shows them.
 func tables(t testing.TB, db dialect.DB, schema string) []string {
 	t.Helper()
-	rows, err := db.SQL().QueryContext(context.Background(),
+	return testdb.Strings(t, db.SQL(),
 		"SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name", schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // versions reads a version table (qualified name, already quoted) with SQL.
 func versions(t testing.TB, db dialect.DB, qualified string) []string {
 	t.Helper()
-	rows, err := db.SQL().QueryContext(context.Background(), "SELECT version_num FROM "+qualified+" ORDER BY version_num")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
+	return testdb.Strings(t, db.SQL(), "SELECT version_num FROM "+qualified+" ORDER BY version_num")
 }
 
 func randomName(prefix string) string {

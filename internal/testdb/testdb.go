@@ -204,3 +204,32 @@ func uniqueName(t testing.TB) string {
 	}
 	return "rt_" + slug + "_" + hex.EncodeToString(b[:])
 }
+
+// Queryer is what *sql.DB, *sql.Conn and *sql.Tx share for reading.
+type Queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Strings runs a query returning one text column and returns its values in
+// order, failing the test on any error: how tests list tables, version
+// rows and the like.
+func Strings(t testing.TB, q Queryer, query string, args ...any) []string {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return out
+}
