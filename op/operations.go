@@ -28,6 +28,15 @@ type Renderer interface {
 	Render(ctx context.Context, db Querier, o Op) ([]string, error)
 }
 
+// Verifier is what a Renderer adds when some operations must be checked
+// after their statements ran, with a query whose answer decides: SQLite
+// checks the foreign keys of a table it rebuilt (PRAGMA foreign_key_check),
+// which no statement can do by failing. Operations.Run calls Verify after
+// each operation's statements when it has a database; offline it cannot.
+type Verifier interface {
+	Verify(ctx context.Context, db Querier, o Op) error
+}
+
 // ExecFunc runs one statement of a migration. The runtime's counts it in
 // the log, so that a journaled migration says how far it got.
 type ExecFunc func(ctx context.Context, stmt string) error
@@ -75,6 +84,11 @@ func (o *Operations) Run(ctx context.Context, ops ...Op) error {
 		}
 		for _, s := range stmts {
 			if err := o.exec(ctx, s); err != nil {
+				return fmt.Errorf("%s: %w", x.Describe(), err)
+			}
+		}
+		if v, ok := o.r.(Verifier); ok && o.db != nil {
+			if err := v.Verify(ctx, o.db, x); err != nil {
 				return fmt.Errorf("%s: %w", x.Describe(), err)
 			}
 		}
