@@ -47,9 +47,9 @@ func (d Dialect) Inspect(ctx context.Context, q dialect.Querier, names ...string
 // but renderers need.
 type catalog struct {
 	schema *schema.Schema
-	// fkIndexes are, per table, the indexes MySQL made for foreign keys,
-	// which the model does not list among Indexes.
-	fkIndexes map[string][]*schema.Index
+	// fkIndexes are, per table and foreign key name, the index MySQL made
+	// for the key, which the model does not list among Indexes.
+	fkIndexes map[string]map[string]*schema.Index
 	// facts are, per table and lowercased column name, the column's
 	// attributes the model cannot hold.
 	facts map[string]map[string]columnFacts
@@ -69,7 +69,7 @@ func (d Dialect) read(ctx context.Context, q dialect.Querier, names []string) (*
 	if err != nil {
 		return nil, err
 	}
-	c := &catalog{schema: &schema.Schema{}, fkIndexes: map[string][]*schema.Index{}, facts: map[string]map[string]columnFacts{}}
+	c := &catalog{schema: &schema.Schema{}, fkIndexes: map[string]map[string]*schema.Index{}, facts: map[string]map[string]columnFacts{}}
 	tables, err := d.readTables(ctx, q, names)
 	if err != nil {
 		return nil, err
@@ -457,35 +457,40 @@ func (d Dialect) readIndexes(ctx context.Context, q dialect.Querier, names []str
 		switch {
 		case k.index == "PRIMARY":
 			t.PrimaryKey = &schema.PrimaryKeyConstraint{Name: "PRIMARY", Columns: ix.Columns}
-		case madeForForeignKey(t, ix):
-			c.fkIndexes[t.Name] = append(c.fkIndexes[t.Name], ix)
 		default:
+			if fk := madeForForeignKey(t, ix); fk != nil {
+				if c.fkIndexes[t.Name] == nil {
+					c.fkIndexes[t.Name] = map[string]*schema.Index{}
+				}
+				c.fkIndexes[t.Name][fk.Name] = ix
+				continue
+			}
 			t.Indexes = append(t.Indexes, ix)
 		}
 	}
 	return nil
 }
 
-// madeForForeignKey reports whether ix is the index MySQL created for a
-// foreign key of t: non-unique, on exactly the key's columns, and named as
+// madeForForeignKey is the foreign key of t that MySQL created ix for, or
+// nil. Such an index is non-unique, on exactly the key's columns, and named as
 // the key, or, for a key MySQL named itself (<table>_ibfk_<n>), after its
 // first column (pid, pid_2, ...).
-func madeForForeignKey(t *schema.Table, ix *schema.Index) bool {
+func madeForForeignKey(t *schema.Table, ix *schema.Index) *schema.ForeignKeyConstraint {
 	if ix.Unique {
-		return false
+		return nil
 	}
 	for _, fk := range t.ForeignKeys {
-		if !equalFoldAll(fk.Columns, ix.Columns) {
-			continue
-		}
-		if strings.EqualFold(fk.Name, ix.Name) {
-			return true
-		}
-		if numbered(fk.Name, t.Name+"_ibfk") && (strings.EqualFold(ix.Name, fk.Columns[0]) || numbered(ix.Name, fk.Columns[0])) {
-			return true
+		if strings.EqualFold(fk.Name, ix.Name) && equalFoldAll(fk.Columns, ix.Columns) {
+			return fk
 		}
 	}
-	return false
+	for _, fk := range t.ForeignKeys {
+		if equalFoldAll(fk.Columns, ix.Columns) && numbered(fk.Name, t.Name+"_ibfk") &&
+			(strings.EqualFold(ix.Name, fk.Columns[0]) || numbered(ix.Name, fk.Columns[0])) {
+			return fk
+		}
+	}
+	return nil
 }
 
 // numbered reports whether name is prefix_<digits>, ignoring case.

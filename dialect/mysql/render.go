@@ -418,10 +418,10 @@ func (d Dialect) check(ck *schema.CheckConstraint) (string, error) {
 }
 
 // dropConstraint spells each kind's drop as MySQL wants it. A foreign
-// key's drop also drops the index MySQL created for it (named as the key),
-// which MySQL leaves behind: otherwise adding and dropping a foreign key
-// would not return the table to what it was. That needs db to see whether
-// the index exists; offline only the key is dropped.
+// key's drop also drops the index MySQL created for it, which MySQL leaves
+// behind: otherwise adding and dropping a foreign key would not return the
+// table to what it was. That needs db to find the index; offline only the
+// key is dropped.
 func (d Dialect) dropConstraint(ctx context.Context, db op.Querier, o *op.DropConstraint) ([]string, error) {
 	if o.Name == "" && o.Kind != op.PrimaryKey {
 		return nil, errors.New("no constraint named")
@@ -436,12 +436,12 @@ func (d Dialect) dropConstraint(ctx context.Context, db op.Querier, o *op.DropCo
 	case op.ForeignKey:
 		action := "DROP FOREIGN KEY " + d.QuoteIdent(o.Name)
 		if db != nil {
-			drop, err := d.implicitIndexToDrop(ctx, db, o.Table, o.Name)
+			ix, err := d.implicitIndex(ctx, db, o.Table, o.Name)
 			if err != nil {
 				return nil, err
 			}
-			if drop {
-				action += ", DROP INDEX " + d.QuoteIdent(o.Name)
+			if ix != "" {
+				action += ", DROP INDEX " + d.QuoteIdent(ix)
 			}
 		}
 		return []string{d.alterTable(o.Table, action)}, nil
@@ -451,33 +451,33 @@ func (d Dialect) dropConstraint(ctx context.Context, db op.Querier, o *op.DropCo
 	return nil, fmt.Errorf("constraint %s: unknown kind %q", o.Name, o.Kind)
 }
 
-// implicitIndexToDrop reports whether the table has a non-unique index
-// named as foreign key fk that no other foreign key of the table could be
-// relying on (one whose columns start like the index's).
-func (d Dialect) implicitIndexToDrop(ctx context.Context, db op.Querier, table, fk string) (bool, error) {
+// implicitIndex is the name of the index MySQL made for foreign key fk of
+// table, when no other foreign key of the table could be relying on it
+// (one whose columns start like the index's); "" otherwise.
+func (d Dialect) implicitIndex(ctx context.Context, db op.Querier, table, fk string) (string, error) {
 	c, err := d.read(ctx, db, []string{table})
 	if err != nil {
-		return false, err
+		return "", err
 	}
 	t := c.schema.Table(table)
 	if t == nil {
-		return false, fmt.Errorf("table %s does not exist", table)
+		return "", fmt.Errorf("table %s does not exist", table)
 	}
 	var ix *schema.Index
-	for _, h := range c.fkIndexes[t.Name] {
-		if strings.EqualFold(h.Name, fk) {
-			ix = h
+	for name, i := range c.fkIndexes[t.Name] {
+		if strings.EqualFold(name, fk) {
+			ix = i
 		}
 	}
-	if ix == nil || ix.Unique {
-		return false, nil
+	if ix == nil {
+		return "", nil
 	}
 	for _, other := range t.ForeignKeys {
 		if !strings.EqualFold(other.Name, fk) && len(other.Columns) >= len(ix.Columns) && equalFoldAll(other.Columns[:len(ix.Columns)], ix.Columns) {
-			return false, nil
+			return "", nil
 		}
 	}
-	return true, nil
+	return ix.Name, nil
 }
 
 // dropColumn drops the column together with the foreign keys on it alone,
