@@ -154,7 +154,8 @@ func (in *inspection) columns(ctx context.Context) error {
 		c.Nullable = !notNull
 		if typtype == "e" {
 			c.Type = schema.Type{Kind: schema.KindEnum, Name: typname}
-			if err := json.Unmarshal([]byte(enum.String), &c.Type.Values); err != nil {
+			// NULL for an enum of no values, which CREATE TYPE allows.
+			if err := unmarshalNames(enum, &c.Type.Values); err != nil {
 				return fmt.Errorf("reading the values of enum type %s (column %s.%s): %w", typname, t.Name, c.Name, err)
 			}
 		} else {
@@ -175,6 +176,15 @@ func (in *inspection) columns(ctx context.Context) error {
 		t.Columns = append(t.Columns, &c)
 		return nil
 	})
+}
+
+// unmarshalNames reads a json_agg of names; SQL NULL (json_agg of no
+// rows) is none.
+func unmarshalNames(s sql.NullString, into *[]string) error {
+	if !s.Valid {
+		return nil
+	}
+	return json.Unmarshal([]byte(s.String), into)
 }
 
 // portableType maps format_type's text back to a portable kind, or to a
@@ -273,7 +283,7 @@ func (in *inspection) indexes(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := json.Unmarshal([]byte(cols.String), &ix.Columns); err != nil {
+		if err := unmarshalNames(cols, &ix.Columns); err != nil {
 			return fmt.Errorf("reading the columns of index %s on %s: %w", ix.Name, t.Name, err)
 		}
 		ix.Where = unwrap(where)
@@ -313,15 +323,11 @@ func (in *inspection) constraints(ctx context.Context) error {
 			return err
 		}
 		var columns, refColumns []string
-		if cols.Valid {
-			if err := json.Unmarshal([]byte(cols.String), &columns); err != nil {
-				return fmt.Errorf("reading the columns of constraint %s on %s: %w", name, t.Name, err)
-			}
+		if err := unmarshalNames(cols, &columns); err != nil {
+			return fmt.Errorf("reading the columns of constraint %s on %s: %w", name, t.Name, err)
 		}
-		if refCols.Valid {
-			if err := json.Unmarshal([]byte(refCols.String), &refColumns); err != nil {
-				return fmt.Errorf("reading the referred columns of constraint %s on %s: %w", name, t.Name, err)
-			}
+		if err := unmarshalNames(refCols, &refColumns); err != nil {
+			return fmt.Errorf("reading the referred columns of constraint %s on %s: %w", name, t.Name, err)
 		}
 		switch kind {
 		case "p":

@@ -417,3 +417,43 @@ func TestCreateTableSchema(t *testing.T) {
 		t.Errorf("type t_e left behind: %v", got)
 	}
 }
+
+// TestInspectOddities: what the model has no words for still inspects to
+// something sensible, and what is not a table is left out.
+func TestInspectOddities(t *testing.T) {
+	db := pg(t)
+	for _, s := range []string{
+		`CREATE TYPE nothing AS ENUM ()`,
+		`CREATE TABLE odd (name text, r int4range, e nothing, EXCLUDE USING gist (r WITH &&))`,
+		`CREATE INDEX ix_odd_lower ON odd (lower(name) DESC, name)`,
+		`CREATE VIEW v AS SELECT name FROM odd`,
+		`CREATE TABLE part (id int, at date) PARTITION BY RANGE (at)`,
+		`CREATE TABLE part_2026 PARTITION OF part FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')`,
+	} {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	s := inspect(t, db)
+	var names []string
+	for _, tb := range s.Tables {
+		names = append(names, tb.Name)
+	}
+	if strings.Join(names, " ") != "odd part" {
+		t.Errorf("tables: %v, want odd and part (no view, no partition)", names)
+	}
+	odd := s.Table("odd")
+	if odd == nil {
+		t.Fatal("no table odd")
+	}
+	want := []*schema.Index{{Name: "ix_odd_lower", Columns: []string{"lower(name)", "name"}}}
+	if !reflect.DeepEqual(odd.Indexes, want) {
+		t.Errorf("odd's indexes (the exclusion constraint's is its own): %s", dump(odd))
+	}
+	if c := odd.Column("r"); !c.Type.Equal(schema.Raw("", "postgresql", "int4range")) {
+		t.Errorf("r is %s", c.Type)
+	}
+	if c := odd.Column("e"); c.Type.Kind != schema.KindEnum || c.Type.Name != "nothing" || c.Type.Values != nil {
+		t.Errorf("e is %+v", c.Type)
+	}
+}
