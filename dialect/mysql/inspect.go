@@ -117,8 +117,8 @@ func isMariaDB(ctx context.Context, q dialect.Querier) (bool, error) {
 }
 
 // tableFilter is the clause restricting a catalog query to the current
-// database and, when names are given, to those tables; col is the query's
-// qualified TABLE_NAME column.
+// database and, when names are given, to those tables; schemaCol and
+// tableCol are the query's (qualified) schema and table name columns.
 func tableFilter(schemaCol, tableCol string, names []string) (string, []any) {
 	where := schemaCol + " = DATABASE()"
 	if len(names) == 0 {
@@ -155,9 +155,10 @@ func (d Dialect) readTables(ctx context.Context, q dialect.Querier, names []stri
 	// starts with its charset's (utf8mb4_general_ci, MariaDB's
 	// utf8mb4_uca1400_ai_ci, binary), which avoids a join with
 	// COLLATION_CHARACTER_SET_APPLICABILITY, whose columns differ between
-	// MariaDB versions.
+	// MariaDB versions. Views are left out; MariaDB's system-versioned
+	// tables are tables.
 	sqlText := "SELECT TABLE_NAME, COALESCE(ENGINE, ''), COALESCE(TABLE_COLLATION, ''), COALESCE(TABLE_COMMENT, '') " +
-		"FROM information_schema.TABLES WHERE " + where + " AND TABLE_TYPE = 'BASE TABLE'"
+		"FROM information_schema.TABLES WHERE " + where + " AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')"
 	var tables []*schema.Table
 	err := query(ctx, q, "tables", sqlText, args, func(r *sql.Rows) error {
 		t := &schema.Table{}
