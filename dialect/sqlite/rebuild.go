@@ -648,7 +648,9 @@ func (d Dialect) Verify(ctx context.Context, db op.Querier, o op.Op) error {
 
 // foreignKeyCheck runs PRAGMA foreign_key_check on table.
 func (d Dialect) foreignKeyCheck(ctx context.Context, db op.Querier, table, rebuilt string) error {
-	rows, err := db.QueryContext(ctx, `SELECT "table", rowid, parent FROM pragma_foreign_key_check(?)`, table)
+	rows, err := db.QueryContext(ctx, `SELECT c."table", c.rowid, c.parent,
+		(SELECT group_concat(f."from", ', ') FROM pragma_foreign_key_list(c."table") f WHERE f.id = c.fkid)
+	FROM pragma_foreign_key_check(?) c`, table)
 	if err != nil {
 		return fmt.Errorf("checking the foreign keys of %s after rebuilding %s: %w", table, rebuilt, err)
 	}
@@ -656,9 +658,9 @@ func (d Dialect) foreignKeyCheck(ctx context.Context, db op.Querier, table, rebu
 	var found []string
 	n := 0
 	for rows.Next() {
-		var child, parent string
+		var child, parent, columns string
 		var rowid *int64 // NULL in a WITHOUT ROWID table
-		if err := rows.Scan(&child, &rowid, &parent); err != nil {
+		if err := rows.Scan(&child, &rowid, &parent, &columns); err != nil {
 			return fmt.Errorf("checking the foreign keys of %s after rebuilding %s: %w", table, rebuilt, err)
 		}
 		n++
@@ -667,7 +669,7 @@ func (d Dialect) foreignKeyCheck(ctx context.Context, db op.Querier, table, rebu
 			if rowid != nil {
 				row = fmt.Sprintf("rowid %d", *rowid)
 			}
-			found = append(found, fmt.Sprintf("%s %s refers to no row of %s", child, row, parent))
+			found = append(found, fmt.Sprintf("%s %s (%s) refers to no row of %s", child, row, columns, parent))
 		}
 	}
 	if err := rows.Err(); err != nil {
