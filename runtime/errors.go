@@ -61,12 +61,25 @@ func (e *ChangedScriptError) Error() string {
 type StepError struct {
 	Revision  string
 	Direction string // upgrade, downgrade, stamp
-	File      string
+	File      string // the script, or a Go migration's source file
 	Line      int    // line of the failing statement in File, 0 if none
 	Index     int    // failing statement, 1-based; 0 when the failure was not in a statement
-	Total     int    // statements in the step
+	Total     int    // statements in the step; 0 for a Go migration that did not complete (unknown)
 	SQL       string // the failing statement
-	Err       error
+	// Go is set when the step is a Go migration: its statements have no
+	// line, so the message quotes the failing one instead.
+	Go  bool
+	Err error // the database's error, or what a Go migration returned (a *PanicError if it panicked)
+	// Applied lists the steps of the same run that completed before this
+	// one, in order: committed, they stay applied.
+	Applied []AppliedStep
+}
+
+// AppliedStep is a step that completed.
+type AppliedStep struct {
+	Direction string // upgrade, downgrade
+	Revision  string
+	From, To  []string // the revisions it moved between, as in "Running upgrade A -> B"
 }
 
 func (e *StepError) Error() string {
@@ -79,14 +92,32 @@ func (e *StepError) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString("revision " + e.Revision)
-	if e.Index > 0 {
+	if e.Go {
+		b.WriteString(" (Go migration)")
+	}
+	switch {
+	case e.Index > 0 && e.Go:
+		fmt.Fprintf(&b, ", %s", statementOf(e.Index, e.Total))
+		if e.SQL != "" {
+			b.WriteString(" (" + shorten(e.SQL) + ")")
+		}
+	case e.Index > 0:
 		fmt.Fprintf(&b, ", statement %d of %d", e.Index, e.Total)
-	} else if e.Direction != "" {
+	case e.Direction != "":
 		b.WriteString(", " + e.Direction)
 	}
 	b.WriteString(": ")
 	b.WriteString(e.Err.Error())
 	return b.String()
+}
+
+// statementOf is "statement i of n", or "statement i" when n is unknown
+// (0: a Go migration still running).
+func statementOf(i, n int) string {
+	if n <= 0 {
+		return fmt.Sprintf("statement %d", i)
+	}
+	return fmt.Sprintf("statement %d of %d", i, n)
 }
 
 func (e *StepError) Unwrap() error { return e.Err }
@@ -109,9 +140,15 @@ type InterruptedError struct {
 	// or completed by hand.
 	Before, After []string
 	Program       string // the command to name in the advice
+	// Go is set when the step is a Go migration: Total is 0 (its count
+	// is known only when it completes) and there is no SQL to quote.
+	Go bool
 }
 
 func (e *InterruptedError) Error() string {
+	if e.Go {
+		return e.goError()
+	}
 	var b strings.Builder
 	if e.File != "" {
 		b.WriteString(e.File)
@@ -145,6 +182,46 @@ func (e *InterruptedError) Error() string {
 		"or complete or undo the step by hand and run `%s stamp %s` (completed) or `%s stamp %s` (undone)",
 		e.Program, e.Direction, min(next, e.Total), stmt, e.Program, stampArg(e.After), e.Program, stampArg(e.Before))
 	return b.String()
+}
+
+// goError is Error for a Go migration: --resume runs it again and skips
+// the statements already applied, which is only right if it issues the
+// same statements in the same order.
+func (e *InterruptedError) goError() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File + ": ")
+	}
+	if e.Status == "failed" {
+		fmt.Fprintf(&b, "the last %s of revision %s (Go migration) failed after %d statements", e.Direction, e.Revision, e.Done)
+		if msg := goFailure(e.Failure); msg != "" {
+			b.WriteString(": " + msg)
+		}
+	} else {
+		fmt.Fprintf(&b, "the last %s of revision %s (Go migration) was cut off after %d statements", e.Direction, e.Revision, e.Done)
+	}
+	fmt.Fprintf(&b, "; %d of its statements are applied, outside a transaction. ", e.Done)
+	fmt.Fprintf(&b, "Fix the migration if needed and run `%s %s --resume TARGET`: it runs the Go migration again and skips the first %d statements it issues, "+
+		"so it must issue the same statements in the same order; "+
+		"or complete or undo the step by hand and run `%s stamp %s` (completed) or `%s stamp %s` (undone)",
+		e.Program, e.Direction, e.Done, e.Program, stampArg(e.After), e.Program, stampArg(e.Before))
+	return b.String()
+}
+
+// goFailure is the cause in a Go migration's logged StepError text: what
+// follows its "statement N (SQL): " or ", upgrade: " part.
+func goFailure(text string) string {
+	if _, rest, ok := strings.Cut(text, " (Go migration), "); ok {
+		if strings.HasPrefix(rest, "statement ") {
+			if _, msg, ok := strings.Cut(rest, "): "); ok {
+				return msg
+			}
+		}
+		if _, msg, ok := strings.Cut(rest, ": "); ok {
+			return msg
+		}
+	}
+	return ""
 }
 
 func stampArg(revs []string) string {

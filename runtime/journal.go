@@ -98,10 +98,15 @@ func (m *Migrator) executeBatched(ctx context.Context, conn *sql.Conn, b Journal
 		if i+1 < len(plans) {
 			next = &plans[i+1]
 		}
-		err := j.run(ctx, p, next)
+		var err error
+		if p.runner != nil {
+			err = j.runFunc(ctx, p, next)
+		} else {
+			err = j.run(ctx, p, next)
+		}
 		m.endStep(p, i, len(plans), start, err)
 		if err != nil {
-			return err
+			return withApplied(err, plans[:i])
 		}
 	}
 	return nil
@@ -113,7 +118,7 @@ func (j *journal) insertSQL(id int64, p *plan, done int) string {
 	m := j.m
 	return "INSERT INTO " + m.lt + " (id, " + logColumns + ") VALUES (" + strconv.FormatInt(id, 10) + ", " +
 		strings.Join([]string{j.lit(p.rev), j.lit(p.dir), j.lit(p.checksum), j.lit(now()), "NULL", j.lit(statusRunning),
-			strconv.Itoa(done), strconv.Itoa(len(p.stmts)), "NULL", j.lit(m.opts.Who), j.lit(m.opts.ToolVersion)}, ", ") + ")"
+			strconv.Itoa(done), strconv.Itoa(p.total()), "NULL", j.lit(m.opts.Who), j.lit(m.opts.ToolVersion)}, ", ") + ")"
 }
 
 // versionSQL is applyVersion's statements with literals. applyVersion's
@@ -140,28 +145,12 @@ func (j *journal) run(ctx context.Context, p *plan, next *plan) error {
 	m := j.m
 	n := len(p.stmts)
 	id := j.nextID
-	// The first batch of a run writes p's row itself (and, on resume,
-	// closes the row it continues); later steps' rows were written by the
-	// batch that ended the step before.
-	var opening []string
-	if !j.opened {
-		if p.resumes != 0 {
-			opening = append(opening, "UPDATE "+m.lt+" SET status = "+j.lit(statusResumed)+
-				", finished_at = COALESCE(finished_at, "+j.lit(now())+") WHERE id = "+strconv.FormatInt(p.resumes, 10))
-		}
-		opening = append(opening, j.insertSQL(id, p, p.from))
-	}
+	opening := j.opening(p, id)
 	k := p.from
 	for {
 		last := k >= n-1
 		var b strings.Builder
-		if len(opening) > 0 {
-			// -1: the opening writes failed, before the statement.
-			b.WriteString(j.progress.SetProgress(-1) + ";\n")
-			for _, s := range opening {
-				b.WriteString(s + ";\n")
-			}
-		}
+		j.writeOpening(&b, opening)
 		b.WriteString(j.progress.SetProgress(k) + ";\n")
 		if k < n {
 			// On a line of its own: a trailing "-- comment" must not
@@ -172,22 +161,10 @@ func (j *journal) run(ctx context.Context, p *plan, next *plan) error {
 		if !last {
 			fmt.Fprintf(&b, "UPDATE %s SET statements_done = %d WHERE id = %d", m.lt, k+1, id)
 		} else {
-			// After the statement's own commit (DDL commits implicitly;
-			// anything else under autocommit), one transaction moves the
-			// version rows, marks the step done and opens the next one.
-			b.WriteString("BEGIN;\n")
-			for _, s := range j.versionSQL(p.step) {
-				b.WriteString(s + ";\n")
-			}
-			fmt.Fprintf(&b, "UPDATE %s SET status = %s, statements_done = %d, finished_at = %s WHERE id = %d;\n",
-				m.lt, j.lit(statusDone), n, j.lit(now()), id)
-			if next != nil {
-				b.WriteString(j.insertSQL(id+1, next, 0) + ";\n")
-			}
-			b.WriteString("COMMIT")
+			j.writeFinish(&b, p, next, id, n)
 		}
 		if _, err := j.conn.ExecContext(ctx, b.String()); err != nil {
-			return j.fail(ctx, p, id, k, len(opening) > 0, err)
+			return j.fail(ctx, p, id, k, k < n, err)
 		}
 		opening = nil
 		if last {
@@ -199,12 +176,110 @@ func (j *journal) run(ctx context.Context, p *plan, next *plan) error {
 	}
 }
 
+// opening is what the first batch of a run writes before p's first
+// statement: p's row (and, on resume, the closing of the row it
+// continues). Later steps' rows were written by the batch that ended the
+// step before, and need none.
+func (j *journal) opening(p *plan, id int64) []string {
+	if j.opened {
+		return nil
+	}
+	m := j.m
+	var opening []string
+	if p.resumes != 0 {
+		opening = append(opening, "UPDATE "+m.lt+" SET status = "+j.lit(statusResumed)+
+			", finished_at = COALESCE(finished_at, "+j.lit(now())+") WHERE id = "+strconv.FormatInt(p.resumes, 10))
+	}
+	return append(opening, j.insertSQL(id, p, p.from))
+}
+
+func (j *journal) writeOpening(b *strings.Builder, opening []string) {
+	if len(opening) == 0 {
+		return
+	}
+	// -1: the opening writes failed, before the statement.
+	b.WriteString(j.progress.SetProgress(-1) + ";\n")
+	for _, s := range opening {
+		b.WriteString(s + ";\n")
+	}
+}
+
+// writeFinish ends a step's last batch: after the statement's own commit
+// (DDL commits implicitly; anything else under autocommit), one
+// transaction moves the version rows, marks the step done with its n
+// statements and opens the next one's row.
+func (j *journal) writeFinish(b *strings.Builder, p, next *plan, id int64, n int) {
+	m := j.m
+	b.WriteString("BEGIN;\n")
+	for _, s := range j.versionSQL(p.step) {
+		b.WriteString(s + ";\n")
+	}
+	fmt.Fprintf(b, "UPDATE %s SET status = %s, statements_done = %d, statements_total = %d, finished_at = %s WHERE id = %d;\n",
+		m.lt, j.lit(statusDone), n, n, j.lit(now()), id)
+	if next != nil {
+		b.WriteString(j.insertSQL(id+1, next, 0) + ";\n")
+	}
+	b.WriteString("COMMIT")
+}
+
+// runFunc runs Go migration plan p: each statement it issues is a batch
+// with its journal update, as run's are, and a last batch records the
+// step once the func has returned, when the count is known.
+func (j *journal) runFunc(ctx context.Context, p *plan, next *plan) error {
+	m := j.m
+	id := j.nextID
+	opening := j.opening(p, id)
+	var failed *StepError // a batch failed; fail has logged it
+	k, inStatement, err := m.runFunc(ctx, j.conn, p, func(ctx context.Context, k int, stmt string) error {
+		var b strings.Builder
+		j.writeOpening(&b, opening)
+		b.WriteString(j.progress.SetProgress(k) + ";\n")
+		b.WriteString(stmt + "\n;\n")
+		b.WriteString(j.progress.SetProgress(k+1) + ";\n")
+		fmt.Fprintf(&b, "UPDATE %s SET statements_done = %d WHERE id = %d", m.lt, k+1, id)
+		if _, err := j.conn.ExecContext(ctx, b.String()); err != nil {
+			se := j.fail(ctx, p, id, k, true, err)
+			if failed, _ = se.(*StepError); failed != nil {
+				return failed.Err // the func sees the database's words, as from Execute on any dialect
+			}
+			return se
+		}
+		opening = nil
+		return nil
+	})
+	if failed != nil {
+		return failed
+	}
+	if err != nil {
+		// The func failed without a statement failing (or a statement's
+		// batch failed in a way fail did not classify): k statements are
+		// applied, each journaled.
+		se := m.stepError(p, k, inStatement, err)
+		if lerr := j.record(context.WithoutCancel(ctx), p, id, k, se.Error()); lerr != nil {
+			se.Err = fmt.Errorf("%w (and the failure could not be logged: %v)", err, lerr)
+		}
+		return se
+	}
+	p.ran = k
+	var b strings.Builder
+	j.writeOpening(&b, opening)
+	b.WriteString(j.progress.SetProgress(k) + ";\n")
+	j.writeFinish(&b, p, next, id, k)
+	if _, err := j.conn.ExecContext(ctx, b.String()); err != nil {
+		return j.fail(ctx, p, id, k, false, err)
+	}
+	j.nextID = id + 1
+	j.opened = next != nil
+	return nil
+}
+
 // fail works out from the session how far a failed batch got (k
-// statements were done before it), makes the log row say failed with
-// exactly that many applied, and returns the StepError. If the session is
-// gone (cancelled, connection lost) the server still ran the batch up to
-// its failure, so the row already says how far it got; it stays running.
-func (j *journal) fail(ctx context.Context, p *plan, id int64, k int, opening bool, err error) error {
+// statements were done before it; hasStmt: the batch held statement k+1),
+// makes the log row say failed with exactly that many applied, and returns
+// the StepError. If the session is gone (cancelled, connection lost) the
+// server still ran the batch up to its failure, so the row already says
+// how far it got; it stays running.
+func (j *journal) fail(ctx context.Context, p *plan, id int64, k int, hasStmt bool, err error) error {
 	m := j.m
 	ctx = context.WithoutCancel(ctx)
 	// A failure inside the final transaction leaves it open.
@@ -218,7 +293,7 @@ func (j *journal) fail(ctx context.Context, p *plan, id int64, k int, opening bo
 	done, inStatement := k, false
 	switch {
 	case !got.Valid || got.Int64 < 0: // the opening writes failed: nothing ran
-	case int(got.Int64) == k && k < len(p.stmts):
+	case int(got.Int64) == k && hasStmt:
 		inStatement = true // the statement failed; a DDL statement is atomic, so nothing of it stays
 	default:
 		done = int(got.Int64) // the statement completed; recording it failed
@@ -226,7 +301,7 @@ func (j *journal) fail(ctx context.Context, p *plan, id int64, k int, opening bo
 	var cause error = &dbError{msg: m.d.ErrorMessage(err), err: err}
 	se := m.stepError(p, done, inStatement, cause)
 	if !inStatement {
-		se.Err = fmt.Errorf("recording statement %d of %d in log table %s_log: %w", done, len(p.stmts), m.vtRaw, cause)
+		se.Err = fmt.Errorf("recording %s in log table %s_log: %w", statementOf(done, p.total()), m.vtRaw, cause)
 	}
 	if lerr := j.record(ctx, p, id, done, se.Error()); lerr != nil {
 		se.Err = fmt.Errorf("%w (and the failure could not be logged: %v)", se.Err, lerr)
@@ -247,7 +322,7 @@ func (j *journal) record(ctx context.Context, p *plan, id int64, done int, errTe
 		return nil
 	}
 	return m.insertLog(ctx, j.conn, logRow{revision: p.rev, direction: p.dir, checksum: p.checksum,
-		started: now(), finished: now(), status: statusFailed, done: done, total: len(p.stmts), errText: errText})
+		started: now(), finished: now(), status: statusFailed, done: done, total: p.total(), errText: errText})
 }
 
 // cutOff is the log's last row when it is a journaled step that did not
@@ -280,6 +355,9 @@ func (m *Migrator) interruptedError(e *LogEntry) *InterruptedError {
 		Total: e.StatementsTotal, Failure: e.Error, Program: m.opts.Program}
 	if mig := m.migs[e.Revision]; mig != nil {
 		ie.File = infoOf(mig, m.g.Revision(e.Revision)).File
+		if _, ie.Go = mig.(Runner); ie.Go {
+			return m.interruptedEdges(ie, e) // its next statement is known only by running it
+		}
 		dir := graph.Up
 		if e.Direction == graph.Down.String() {
 			dir = graph.Down
@@ -289,6 +367,11 @@ func (m *Migrator) interruptedError(e *LogEntry) *InterruptedError {
 			ie.Line = stmts[e.StatementsDone].Line
 		}
 	}
+	return m.interruptedEdges(ie, e)
+}
+
+// interruptedEdges fills in the revisions a stamp would name.
+func (m *Migrator) interruptedEdges(ie *InterruptedError, e *LogEntry) *InterruptedError {
 	if r := m.g.Revision(e.Revision); r != nil {
 		if e.Direction == graph.Down.String() {
 			ie.Before, ie.After = []string{e.Revision}, r.Revises
@@ -326,11 +409,18 @@ func (m *Migrator) resumePlan(heads []string, dir graph.Direction, target string
 		return nil, err
 	}
 	p := &plans[0]
+	p.from, p.resumes = e.StatementsDone, e.ID
+	if p.runner != nil {
+		// How many statements it has is known only by running it: it runs
+		// again from the start, and its first p.from are skipped.
+		m.log.Info(fmt.Sprintf("Resuming %s of revision %s at statement %d (a Go migration: it runs again, skipping the %d statements applied)",
+			e.Direction, e.Revision, p.from+1, p.from))
+		return plans, nil
+	}
 	if e.StatementsDone > len(p.stmts) {
 		return nil, fmt.Errorf("cannot resume the %s of revision %s: the log says %d statements are applied, but the script now has %d",
 			e.Direction, e.Revision, e.StatementsDone, len(p.stmts))
 	}
-	p.from, p.resumes = e.StatementsDone, e.ID
 	m.log.Info(fmt.Sprintf("Resuming %s of revision %s at statement %d of %d", e.Direction, e.Revision, p.from+1, len(p.stmts)))
 	return plans, nil
 }

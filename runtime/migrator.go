@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -99,6 +100,7 @@ func (m *Migrator) migrate(ctx context.Context, dir graph.Direction, target stri
 				return &ChangedScriptError{Mismatches: mm, Current: heads, Program: m.opts.Program}
 			}
 		}
+		var resumed []plan
 		if cut != nil {
 			plans, err := m.resumePlan(heads, dir, target, cut)
 			if err != nil {
@@ -111,6 +113,7 @@ func (m *Migrator) migrate(ctx context.Context, dir graph.Direction, target stri
 			if heads, err = m.readHeads(ctx, conn); err != nil {
 				return err
 			}
+			resumed = plans
 		}
 		var steps []graph.Step
 		if dir == graph.Down {
@@ -128,7 +131,7 @@ func (m *Migrator) migrate(ctx context.Context, dir graph.Direction, target stri
 		if cut == nil {
 			m.prelude()
 		}
-		return m.execute(ctx, conn, plans)
+		return withApplied(m.execute(ctx, conn, plans), resumed)
 	})
 }
 
@@ -295,6 +298,22 @@ type plan struct {
 	checksum string
 	from     int   // statements already applied: a resumed step starts after them
 	resumes  int64 // log row of the cut-off step this one resumes, 0 if none
+
+	// A Go migration's step has a runner instead of stmts: how many
+	// statements it issues is known only once it has run (ran), and cur
+	// is the statement it is running, or that failed.
+	runner Runner
+	ran    int
+	cur    string
+}
+
+// total is the step's statement count: a script's, or for a Go migration
+// the count once it completed, 0 (unknown) before.
+func (p *plan) total() int {
+	if p.runner != nil {
+		return p.ran
+	}
+	return len(p.stmts)
 }
 
 func (p *plan) line() string {
@@ -323,7 +342,14 @@ func (m *Migrator) prepare(steps []graph.Step, dir string) ([]plan, error) {
 		} else {
 			p.info = infoOf(mig, st.Revision)
 			p.checksum = mig.Checksum()
-			if dir != "stamp" {
+			if r, ok := mig.(Runner); ok && dir != "stamp" {
+				if g, ok := mig.(*GoMigration); ok {
+					if err := g.check(st.Direction); err != nil {
+						return nil, err
+					}
+				}
+				p.runner = r
+			} else if dir != "stamp" {
 				stmts, err := mig.Statements(m.d.Name(), st.Direction)
 				if err != nil {
 					return nil, fmt.Errorf("reading %s of revision %s: %w", dir, p.rev, err)
@@ -376,16 +402,32 @@ func (m *Migrator) execute(ctx context.Context, conn *sql.Conn, plans []plan) er
 		}
 		m.endStep(p, i, len(plans), start, err)
 		if err != nil {
-			return err
+			return withApplied(err, plans[:i])
 		}
 	}
 	return nil
 }
 
+// withApplied tells a StepError which steps of its run completed before
+// it (committed, so they stay).
+func withApplied(err error, done []plan) error {
+	var se *StepError
+	if !errors.As(err, &se) || len(done) == 0 {
+		return err
+	}
+	applied := make([]AppliedStep, len(done))
+	for i := range done {
+		p := &done[i]
+		applied[i] = AppliedStep{Direction: p.dir, Revision: p.rev, From: p.step.From, To: p.step.To}
+	}
+	se.Applied = append(applied, se.Applied...)
+	return err
+}
+
 func (m *Migrator) startStep(p *plan, i, n int) time.Time {
 	m.log.Info(p.line())
 	m.emit(Event{Kind: EventStepStart, Direction: p.dir, Revision: p.rev, From: p.step.From, To: p.step.To,
-		Index: i + 1, Total: n, Statements: len(p.stmts)})
+		Index: i + 1, Total: n, Statements: p.total()})
 	return time.Now()
 }
 
@@ -398,13 +440,17 @@ func (m *Migrator) endStep(p *plan, i, n int, start time.Time, err error) {
 		kind = EventStepFailed
 	}
 	m.emit(Event{Kind: kind, Direction: p.dir, Revision: p.rev, From: p.step.From, To: p.step.To,
-		Index: i + 1, Total: n, Statements: len(p.stmts), Elapsed: time.Since(start), Err: err})
+		Index: i + 1, Total: n, Statements: p.total(), Elapsed: time.Since(start), Err: err})
 }
 
 // stepError describes a failure of plan p; k statements had completed.
 func (m *Migrator) stepError(p *plan, k int, failedInStatement bool, err error) *StepError {
-	e := &StepError{Revision: p.rev, Direction: p.dir, File: p.info.File, Total: len(p.stmts), Err: err}
-	if failedInStatement {
+	e := &StepError{Revision: p.rev, Direction: p.dir, File: p.info.File, Total: p.total(), Go: p.runner != nil, Err: err}
+	switch {
+	case !failedInStatement:
+	case p.runner != nil:
+		e.Index, e.SQL = k+1, p.cur
+	default:
 		s := p.stmts[k]
 		e.Index, e.Line, e.SQL = k+1, s.Line, s.SQL
 	}
@@ -433,6 +479,18 @@ func (m *Migrator) runTx(ctx context.Context, conn *sql.Conn, p *plan) error {
 	started := now()
 	b, batched := m.db.(Batcher)
 	rest := p
+	if p.runner != nil {
+		if err := m.begin(ctx, conn); err != nil {
+			return m.failed(ctx, conn, p, started, 0, false, err)
+		}
+		k, inStatement, err := m.runFunc(ctx, conn, p, m.execIn(conn))
+		if err != nil {
+			m.rollback(ctx, conn)
+			return m.failed(ctx, conn, p, started, k, inStatement, err)
+		}
+		p.ran = k
+		return m.recordCommit(ctx, conn, b, batched, p, started, k)
+	}
 	if batched && p.from < len(p.stmts) {
 		// BEGIN travels with the first statement, in front of it, so that
 		// the statement reaches the server as written: one round trip
@@ -453,6 +511,23 @@ func (m *Migrator) runTx(ctx context.Context, conn *sql.Conn, p *plan) error {
 		m.rollback(ctx, conn)
 		return m.failed(ctx, conn, p, started, k, true, err)
 	}
+	return m.recordCommit(ctx, conn, b, batched, p, started, k)
+}
+
+// execIn runs a Go migration's statements on conn, as runStatements runs
+// a script's.
+func (m *Migrator) execIn(conn *sql.Conn) func(context.Context, int, string) error {
+	return func(ctx context.Context, _ int, stmt string) error {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return &dbError{msg: m.d.ErrorMessage(err), err: err}
+		}
+		return nil
+	}
+}
+
+// recordCommit ends runTx's transaction: the version change, the done row
+// and the COMMIT, after k statements ran.
+func (m *Migrator) recordCommit(ctx context.Context, conn *sql.Conn, b Batcher, batched bool, p *plan, started string, k int) error {
 	if batched {
 		// The version change, the done row and the COMMIT in one round
 		// trip, so that a migration costs what psql's BEGIN; ...; COMMIT
@@ -487,7 +562,7 @@ func (m *Migrator) record(ctx context.Context, conn *sql.Conn, p *plan, started 
 		return err
 	}
 	return m.insertLog(ctx, conn, logRow{revision: p.rev, direction: p.dir, checksum: p.checksum,
-		started: started, finished: now(), status: "done", done: len(p.stmts), total: len(p.stmts)})
+		started: started, finished: now(), status: "done", done: p.total(), total: p.total()})
 }
 
 // recordBatch is record's statements as one ";"-separated text with the
@@ -497,7 +572,7 @@ func (m *Migrator) record(ctx context.Context, conn *sql.Conn, p *plan, started 
 func (m *Migrator) recordBatch(b Batcher, p *plan, started string) string {
 	j := &journal{m: m, lit: b.Literal}
 	stmts := j.versionSQL(p.step)
-	n := strconv.Itoa(len(p.stmts))
+	n := strconv.Itoa(p.total())
 	stmts = append(stmts, "INSERT INTO "+m.lt+" ("+logColumns+") VALUES ("+strings.Join([]string{
 		b.Literal(p.rev), b.Literal(p.dir), b.Literal(p.checksum), b.Literal(started), b.Literal(now()),
 		b.Literal(statusDone), n, n, "NULL", b.Literal(m.opts.Who), b.Literal(m.opts.ToolVersion)}, ", ")+")")
@@ -513,7 +588,7 @@ func (m *Migrator) recordError(p *plan, err error) error {
 func (m *Migrator) failed(ctx context.Context, conn *sql.Conn, p *plan, started string, k int, inStatement bool, err error) error {
 	se := m.stepError(p, k, inStatement, err)
 	lerr := m.insertLog(context.WithoutCancel(ctx), conn, logRow{revision: p.rev, direction: p.dir, checksum: p.checksum,
-		started: started, finished: now(), status: statusRolledBack, done: k, total: len(p.stmts), errText: se.Error()})
+		started: started, finished: now(), status: statusRolledBack, done: k, total: p.total(), errText: se.Error()})
 	if lerr != nil {
 		se.Err = fmt.Errorf("%w (and the failure could not be logged: %v)", err, lerr)
 	}
@@ -526,6 +601,7 @@ func (m *Migrator) executeAll(ctx context.Context, conn *sql.Conn, plans []plan)
 	if err := m.begin(ctx, conn); err != nil {
 		return err
 	}
+	committed := 0 // plans[:committed] are committed
 	for i := range plans {
 		p := &plans[i]
 		start := m.startStep(p, i, len(plans))
@@ -533,29 +609,42 @@ func (m *Migrator) executeAll(ctx context.Context, conn *sql.Conn, plans []plan)
 		if p.info.NoTransaction {
 			err := m.commit(ctx, conn)
 			if err == nil {
+				committed = i
 				err = m.runJournaled(ctx, conn, p)
 			}
 			if err == nil {
+				committed = i + 1
 				err = m.begin(ctx, conn)
 			}
 			m.endStep(p, i, len(plans), start, err)
 			if err != nil {
-				return err
+				return withApplied(err, plans[:committed])
 			}
 			continue
 		}
-		k, err := m.runStatements(ctx, conn, p, nil)
-		inStatement := err != nil
+		var k int
+		var inStatement bool
+		var err error
+		if p.runner != nil {
+			k, inStatement, err = m.runFunc(ctx, conn, p, m.execIn(conn))
+			p.ran = k
+		} else {
+			k, err = m.runStatements(ctx, conn, p, nil)
+			inStatement = err != nil
+		}
 		if err == nil {
 			err = m.record(ctx, conn, p, started)
 		}
 		if err == nil && i == len(plans)-1 {
 			err = m.commit(ctx, conn)
 		}
+		if err != nil && p.runner != nil {
+			p.ran = 0 // not completed: the count is not the step's
+		}
 		m.endStep(p, i, len(plans), start, err)
 		if err != nil {
 			m.rollback(ctx, conn)
-			return m.failed(ctx, conn, p, started, k, inStatement, err)
+			return withApplied(m.failed(ctx, conn, p, started, k, inStatement, err), plans[:committed])
 		}
 	}
 	if len(plans) == 0 || plans[len(plans)-1].info.NoTransaction {
@@ -577,12 +666,12 @@ func (m *Migrator) executeAll(ctx context.Context, conn *sql.Conn, plans []plan)
 func (m *Migrator) runJournaled(ctx context.Context, conn *sql.Conn, p *plan) error {
 	started := now()
 	if p.resumes != 0 {
-		if err := m.updateLog(ctx, conn, p.resumes, statusResumed, p.from, "", true); err != nil {
+		if err := m.updateLog(ctx, conn, p.resumes, statusResumed, p.from, -1, "", true); err != nil {
 			return m.stepError(p, p.from, false, err)
 		}
 	}
 	if err := m.insertLog(ctx, conn, logRow{revision: p.rev, direction: p.dir, checksum: p.checksum,
-		started: started, status: statusRunning, done: p.from, total: len(p.stmts)}); err != nil {
+		started: started, status: statusRunning, done: p.from, total: p.total()}); err != nil {
 		return m.stepError(p, 0, false, err)
 	}
 	id, err := m.lastLogID(ctx, conn)
@@ -591,31 +680,52 @@ func (m *Migrator) runJournaled(ctx context.Context, conn *sql.Conn, p *plan) er
 	}
 	fail := func(k int, inStatement bool, err error) error {
 		se := m.stepError(p, k, inStatement, err)
-		if lerr := m.updateLog(context.WithoutCancel(ctx), conn, id, statusFailed, k, se.Error(), true); lerr != nil {
+		if lerr := m.updateLog(context.WithoutCancel(ctx), conn, id, statusFailed, k, -1, se.Error(), true); lerr != nil {
 			se.Err = fmt.Errorf("%w (and the failure could not be logged: %v)", err, lerr)
 		}
 		return se
 	}
 	var journalErr error
-	k, err := m.runStatements(ctx, conn, p, func(done int) error {
-		if done == len(p.stmts) {
-			return nil // the done update below counts the last one
-		}
-		journalErr = m.updateLog(ctx, conn, id, statusRunning, done, "", false)
-		return journalErr
-	})
-	if err != nil {
+	var k int
+	if p.runner != nil {
+		// A Go migration's last statement is known only when it returns:
+		// each statement is counted as it completes.
+		var inStatement bool
+		k, inStatement, err = m.runFunc(ctx, conn, p, func(ctx context.Context, k int, stmt string) error {
+			if err := m.execIn(conn)(ctx, k, stmt); err != nil {
+				return err
+			}
+			journalErr = m.updateLog(ctx, conn, id, statusRunning, k+1, -1, "", false)
+			return journalErr
+		})
 		if journalErr != nil {
-			return fail(k, false, err)
+			return fail(k+1, false, err) // the statement completed; counting it failed
 		}
-		return fail(k, true, err)
+		if err != nil {
+			return fail(k, inStatement, err)
+		}
+		p.ran = k
+	} else {
+		k, err = m.runStatements(ctx, conn, p, func(done int) error {
+			if done == len(p.stmts) {
+				return nil // the done update below counts the last one
+			}
+			journalErr = m.updateLog(ctx, conn, id, statusRunning, done, -1, "", false)
+			return journalErr
+		})
+		if err != nil {
+			if journalErr != nil {
+				return fail(k, false, err)
+			}
+			return fail(k, true, err)
+		}
 	}
 	if err := m.begin(ctx, conn); err != nil {
 		return fail(k, false, err)
 	}
 	err = m.applyVersion(ctx, conn, p.step)
 	if err == nil {
-		err = m.updateLog(ctx, conn, id, statusDone, k, "", true)
+		err = m.updateLog(ctx, conn, id, statusDone, k, p.total(), "", true)
 	}
 	if err == nil {
 		err = m.commit(ctx, conn)

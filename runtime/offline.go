@@ -16,6 +16,7 @@ import (
 	"github.com/retort-sql/retort/dialect/postgres"
 	"github.com/retort-sql/retort/dialect/sqlite"
 	"github.com/retort-sql/retort/graph"
+	"github.com/retort-sql/retort/script"
 )
 
 // OfflineDialect returns the dialect named ("sqlite", "postgresql",
@@ -147,6 +148,11 @@ func (o *Offline) migrate(w io.Writer, dir graph.Direction, from []string, targe
 	if err != nil {
 		return err
 	}
+	for i := range plans {
+		if err := o.collect(&plans[i]); err != nil {
+			return err
+		}
+	}
 	o.prelude()
 	b := o.start(dir.String(), from, target)
 	transactional := m.d.TransactionalDDL() && m.opts.TransactionMode != None
@@ -181,6 +187,26 @@ func (o *Offline) migrate(w io.Writer, dir graph.Direction, from []string, targe
 		b.stmt("COMMIT")
 	}
 	return b.flush(w)
+}
+
+// collect runs a Go migration's func with no database, turning it into the
+// statements it issues, which the script then holds as a script's would.
+// An operation that needs the live schema fails with the renderer's
+// error, which says what to give instead.
+func (o *Offline) collect(p *plan) error {
+	if p.runner == nil {
+		return nil
+	}
+	var stmts []script.Statement
+	k, _, err := o.m.runFunc(context.Background(), nil, p, func(_ context.Context, _ int, s string) error {
+		stmts = append(stmts, script.Statement{SQL: s})
+		return nil
+	})
+	if err != nil {
+		return o.m.stepError(p, k, false, fmt.Errorf("writing offline SQL: %w", err))
+	}
+	p.stmts, p.runner = stmts, nil
+	return nil
 }
 
 // prelude is what Alembic says before an offline run's steps.

@@ -149,14 +149,22 @@ func (m *Migrator) lastLogID(ctx context.Context, q dialect.Querier) (int64, err
 }
 
 // updateLog updates the running row id: the only update the log ever sees.
-func (m *Migrator) updateLog(ctx context.Context, q dialect.Querier, id int64, status string, done int, errText string, finished bool) error {
+// total >= 0 also sets statements_total (a Go migration's, known when it
+// completes).
+func (m *Migrator) updateLog(ctx context.Context, q dialect.Querier, id int64, status string, done, total int, errText string, finished bool) error {
 	fin := ""
 	if finished {
 		fin = now()
 	}
-	_, err := q.ExecContext(ctx, "UPDATE "+m.lt+" SET status = "+m.ph(1)+", statements_done = "+m.ph(2)+
-		", error = "+m.ph(3)+", finished_at = "+m.ph(4)+" WHERE id = "+m.ph(5),
-		status, done, nullable(errText), nullable(fin), id)
+	query := "UPDATE " + m.lt + " SET status = " + m.ph(1) + ", statements_done = " + m.ph(2) +
+		", error = " + m.ph(3) + ", finished_at = " + m.ph(4)
+	args := []any{status, done, nullable(errText), nullable(fin)}
+	if total >= 0 {
+		query += ", statements_total = " + m.ph(5)
+		args = append(args, total)
+	}
+	query += " WHERE id = " + m.ph(len(args)+1)
+	_, err := q.ExecContext(ctx, query, append(args, id)...)
 	if err != nil {
 		return fmt.Errorf("updating log table %s_log: %w", m.vtRaw, err)
 	}
@@ -214,7 +222,7 @@ func (m *Migrator) mismatches(ctx context.Context, q dialect.Querier, heads []st
 		if mig == nil || !ok || rec == "" {
 			continue // never recorded (e.g. applied by Alembic): nothing to compare
 		}
-		if cur := mig.Checksum(); cur != rec {
+		if cur := mig.Checksum(); cur != "" && cur != rec { // "": a Go migration, nothing to compare
 			out = append(out, Mismatch{Revision: id, File: infoOf(mig, m.g.Revision(id)).File, Recorded: rec, Current: cur})
 		}
 	}
