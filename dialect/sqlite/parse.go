@@ -385,19 +385,19 @@ func (d *tableDef) column(src string, item []token) error {
 			if i < len(item) && (item[i].is("ASC") || item[i].is("DESC")) {
 				i++
 			}
-			i = d.conflictClause(item, i, col.name)
+			i = d.conflictClause(item, i, "column "+col.name)
 			if i < len(item) && item[i].is("AUTOINCREMENT") {
 				col.autoIncrement = true
 				i++
 			}
 			d.pkName = name
 		case t.is("NOT"):
-			i = d.conflictClause(item, i+2, col.name) // NOT NULL
+			i = d.conflictClause(item, i+2, "column "+col.name) // NOT NULL
 		case t.is("NULL"):
-			i = d.conflictClause(item, i+1, col.name)
+			i = d.conflictClause(item, i+1, "column "+col.name)
 		case t.is("UNIQUE"):
 			d.uniques = append(d.uniques, keyDef{name: name, columns: []string{col.name}})
-			i = d.conflictClause(item, i+1, col.name)
+			i = d.conflictClause(item, i+1, "column "+col.name)
 		case t.is("CHECK"):
 			expr, next, err := parenthesized(src, item, i+1)
 			if err != nil {
