@@ -8,6 +8,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -59,6 +60,13 @@ type Sources struct {
 	ConfigFiles        []string            // --config-file, repeatable, later wins
 	DatabaseConnection string              // --database-connection
 	Getenv             func(string) string // nil means os.Getenv
+	// NoImplicitConfig reads a retort.ini only when ConfigPath names one:
+	// neither $RETORT_CONFIG nor ./retort.ini is looked at. For projects
+	// whose migrations are compiled in (the library, a project's own CLI).
+	NoImplicitConfig bool
+	// DefaultVersionTable replaces DefaultVersionTable as the version
+	// table when no retort.ini sets one ("" keeps retort_version).
+	DefaultVersionTable string
 }
 
 // URL parses the connection in effect; errors say where it came from.
@@ -99,20 +107,26 @@ func Load(src Sources) (*Settings, error) {
 		getenv = os.Getenv
 	}
 	st := &Settings{
-		VersionTable:    DefaultVersionTable,
+		VersionTable:    cmp.Or(src.DefaultVersionTable, DefaultVersionTable),
 		RevisionIDs:     DefaultRevisionIDs,
 		TransactionMode: DefaultTransactionMode,
 		LockTimeout:     DefaultLockTimeout,
 	}
 
 	path, named := src.ConfigPath, true
-	if path == "" {
+	if path == "" && !src.NoImplicitConfig {
 		path = getenv(EnvConfig)
 	}
 	if path == "" {
 		path, named = DefaultConfigName, false
 	}
-	data, err := os.ReadFile(path)
+	var data []byte
+	var err error
+	if named || !src.NoImplicitConfig {
+		data, err = os.ReadFile(path)
+	} else {
+		err = fs.ErrNotExist
+	}
 	switch {
 	case err == nil:
 		st.File = path

@@ -163,6 +163,39 @@ func TestLoadFindsINI(t *testing.T) {
 	}
 }
 
+// A project whose migrations are compiled in reads a retort.ini only when
+// named, and gives its own default version table.
+func TestLoadNoImplicitConfig(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	write(t, dir, "retort.ini", "[retort]\nversion_table = cwd_table\n")
+	other := write(t, dir, "other/x.ini", "[retort]\nversion_table = env_table\n")
+	named := write(t, dir, "named.ini", "[retort]\ntransaction_mode = all\n")
+	getenv := env(map[string]string{"RETORT_CONFIG": other})
+
+	st, err := Load(Sources{Getenv: getenv, NoImplicitConfig: true, DefaultVersionTable: "alembic_version"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.File != "" || st.VersionTable != "alembic_version" || st.Dir != dir {
+		t.Errorf("no ini read: %+v", st)
+	}
+	st, err = Load(Sources{ConfigPath: named, Getenv: getenv, NoImplicitConfig: true, DefaultVersionTable: "alembic_version"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.File != named || st.VersionTable != "alembic_version" || st.TransactionMode != "all" {
+		t.Errorf("-c named: %+v", st)
+	}
+	st, err = Load(Sources{ConfigPath: "retort.ini", NoImplicitConfig: true, DefaultVersionTable: "alembic_version"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.VersionTable != "cwd_table" {
+		t.Errorf("the ini's version_table wins over the default: %+v", st)
+	}
+}
+
 func TestLoadMissingNamedFiles(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "nope.ini")
