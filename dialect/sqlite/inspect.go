@@ -21,14 +21,15 @@ var _ dialect.Inspector = Dialect{}
 const tmpPrefix = "_retort_tmp_"
 
 // tableFilter picks the tables Inspect reads from sqlite_schema m: ordinary
-// tables only (not SQLite's own, not a rebuild's copy, not virtual tables,
-// whose definition lives in their module), and with ?1 a JSON array of
-// names, only those. One query text for any number of names keeps the
+// tables only (pragma table_list's type 'table': not virtual tables, whose
+// definition lives in their module, nor the shadow tables that keep their
+// data), not SQLite's own, not a rebuild's copy; and with ?1 a JSON array
+// of names, only those. One query text for any number of names keeps the
 // number of queries fixed.
 const tableFilter = `m.type = 'table'
 	AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
 	AND m.name NOT LIKE '\_retort\_tmp\_%' ESCAPE '\'
-	AND m.sql NOT LIKE 'CREATE VIRTUAL%'
+	AND m.name IN (SELECT tl.name FROM pragma_table_list tl WHERE tl.schema = 'main' AND tl.type = 'table')
 	AND (?1 IS NULL OR lower(m.name) IN (SELECT lower(value) FROM json_each(?1)))`
 
 // One query per kind of object, each over all the tables at once: the

@@ -221,9 +221,33 @@ func (d Dialect) columnSQL(c *schema.Column, live *rebuildPlan) (string, error) 
 		s += " NOT NULL"
 	}
 	if c.Default != "" {
-		s += " DEFAULT " + c.Default
+		s += " DEFAULT " + defaultSQL(c.Default)
 	}
 	return s, nil
+}
+
+// defaultSQL is a default as a DEFAULT clause takes it: a literal, a
+// signed number or a single word as it is, any other expression in
+// parentheses. SQLite reports DEFAULT (datetime('now')) as
+// datetime('now'), which a rebuild must wrap again, and a person may
+// write Default("1 + 1") as PostgreSQL takes it.
+func defaultSQL(expr string) string {
+	toks, err := tokenize(expr)
+	if err != nil || len(toks) == 0 {
+		return expr // let SQLite say what is wrong with it
+	}
+	if len(toks) == 2 && (toks[0].isPunct("-") || toks[0].isPunct("+")) && toks[1].kind == tokNumber {
+		return expr
+	}
+	if len(toks) == 1 && toks[0].kind != tokPunct {
+		return expr
+	}
+	if toks[0].isPunct("(") {
+		if end, err := matching(toks, 0); err == nil && end == len(toks)-1 {
+			return expr
+		}
+	}
+	return "(" + expr + ")"
 }
 
 // columnType is the type a column is declared with. A rebuild declares
