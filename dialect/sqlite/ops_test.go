@@ -94,6 +94,29 @@ func TestOperationsForwardAndBack(t *testing.T) {
 			reverse: []op.Op{&op.AlterColumn{Table: "child", Column: "points", Rename: "score", Type: op.TypePtr(schema.Integer())}},
 		},
 		{
+			name:    "rename an indexed column and change its type at once",
+			forward: []op.Op{&op.AlterColumn{Table: "child", Column: "name", Rename: "title", Type: op.TypePtr(schema.String(40))}},
+			check: func(t *testing.T, tb *schema.Table) {
+				if c := tb.Column("title"); c == nil || !c.Type.Equal(schema.String(40)) || c.Nullable {
+					t.Fatalf("title: %s", show(tb))
+				}
+				if ix := tb.Index("ix_child_name"); ix == nil || ix.Columns[0] != "title" {
+					t.Fatalf("the index does not follow the rename: %s", show(tb))
+				}
+			},
+			reverse: []op.Op{&op.AlterColumn{Table: "child", Column: "title", Rename: "name", Type: op.TypePtr(schema.String(32))}},
+		},
+		{
+			name:    "expression index",
+			forward: []op.Op{&op.CreateIndex{Table: "child", Index: &schema.Index{Name: "ix_child_lower", Columns: []string{"lower(name)", "score"}}}},
+			check: func(t *testing.T, tb *schema.Table) {
+				if ix := tb.Index("ix_child_lower"); ix == nil || strings.Join(ix.Columns, ",") != "lower(name),score" {
+					t.Fatalf("indexes: %s", show(tb))
+				}
+			},
+			reverse: []op.Op{&op.DropIndex{Table: "child", Name: "ix_child_lower"}},
+		},
+		{
 			name:    "alter nullability",
 			forward: []op.Op{&op.AlterColumn{Table: "child", Column: "parent_id", Nullable: op.Bool(false)}},
 			check: func(t *testing.T, tb *schema.Table) {

@@ -89,6 +89,9 @@ func TestDropColumnRefusesWhatNamesIt(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "trigger t_upd names column a, which the drop removes") {
 		t.Fatalf("dropping a column a trigger uses: %v", err)
 	}
+	if schemaSQL(t, conn) != before {
+		t.Errorf("the refused drop changed the schema")
+	}
 	exec(t, conn, `DROP TRIGGER t_upd`, `CREATE VIEW v AS SELECT "a" FROM t`)
 	before = schemaSQL(t, conn)
 	err = migrate(conn, &op.DropColumn{Table: "t", Column: "a"})
@@ -308,5 +311,24 @@ func TestRebuildKeepsSequenceOfEmptyTable(t *testing.T) {
 	exec(t, conn, `INSERT INTO t (a) VALUES (1)`)
 	if id := one(t, conn, "SELECT id FROM t"); id != "42" {
 		t.Errorf("the next id after a rebuild of an empty table is %s, want 42", id)
+	}
+}
+
+// Renaming a column other tables refer to carries the new name into their
+// foreign keys (SQLite's RENAME COLUMN does), also when the same
+// operation rebuilds the table.
+func TestRenameReferencedColumn(t *testing.T) {
+	conn := testConn(t)
+	exec(t, conn,
+		`CREATE TABLE p (id INTEGER PRIMARY KEY, code TEXT UNIQUE)`,
+		`CREATE TABLE c (id INTEGER PRIMARY KEY, code TEXT REFERENCES p (code))`,
+		`INSERT INTO p VALUES (1, 'a')`, `INSERT INTO c VALUES (1, 'a')`,
+	)
+	mustMigrate(t, conn, &op.AlterColumn{Table: "p", Column: "code", Rename: "key", Type: op.TypePtr(schema.String(8))})
+	if got := foreignKeys(t, conn, "c"); got != "code->p(key) NO ACTION" {
+		t.Errorf("c's foreign key after the rename: %s", got)
+	}
+	if v := strs(t, conn, `SELECT "table" FROM pragma_foreign_key_check`); len(v) != 0 {
+		t.Errorf("foreign_key_check: %v", v)
 	}
 }

@@ -366,7 +366,16 @@ func (d Dialect) createIndex(table string, ix *schema.Index) (string, error) {
 	if ix.Unique {
 		s += "UNIQUE "
 	}
-	s += "INDEX " + d.QuoteIdent(ix.Name) + " ON " + d.QuoteIdent(table) + " (" + d.idents(ix.Columns) + ")"
+	elems := make([]string, len(ix.Columns))
+	for i, c := range ix.Columns {
+		elems[i] = d.QuoteIdent(c)
+		if strings.ContainsAny(c, "()") {
+			// An expression, as Inspect reads one back ("lower(name)"):
+			// quoted, it would name a column that does not exist.
+			elems[i] = c
+		}
+	}
+	s += "INDEX " + d.QuoteIdent(ix.Name) + " ON " + d.QuoteIdent(table) + " (" + strings.Join(elems, ", ") + ")"
 	if ix.Where != "" {
 		s += " WHERE " + ix.Where
 	}
