@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/retort-sql/retort"
 	"github.com/retort-sql/retort/config"
 )
 
@@ -30,7 +32,27 @@ type Options struct {
 	// Getenv reads the environment; default os.Getenv. Tests pass their own
 	// so that nothing depends on the process's global state.
 	Getenv func(string) string
+
+	// A project's own CLI (`myproject-db-manage`) gives its migrations in
+	// code: Go migrations, and SQL scripts read from ScriptsDir of Scripts
+	// (an embed.FS, say), joined in one graph. With either set the command
+	// tree needs no retort.ini: the database comes from
+	// --database-connection, $RETORT_DATABASE_URL or --config-file
+	// (OpenStack-style, [database] connection), and a retort.ini is read
+	// only when -c names one (for its settings; its script_location is not
+	// used). The commands that write scripts (init, revision, script,
+	// merge, edit) are refused: new revisions go into the project's source.
+	Migrations []*retort.Migration
+	Scripts    fs.FS
+	ScriptsDir string // default "."
+	// VersionTable is the version table when no retort.ini sets one
+	// (default retort_version; alembic_version takes over a database that
+	// Alembic managed).
+	VersionTable string
 }
+
+// compiled reports whether the project's migrations are given in code.
+func (o Options) compiled() bool { return o.Scripts != nil || len(o.Migrations) > 0 }
 
 func (o Options) withDefaults() Options {
 	if o.Name == "" {
@@ -88,7 +110,7 @@ func (a *app) root() *cobra.Command {
 	root.SetErr(a.opts.Stderr)
 	root.SetIn(a.opts.Stdin)
 	pf := root.PersistentFlags()
-	pf.StringVarP(&a.flags.config, "config", "c", "", "the retort.ini to use (default $RETORT_CONFIG or ./retort.ini)")
+	pf.StringVarP(&a.flags.config, "config", "c", "", configHelp(a.opts))
 	pf.StringArrayVar(&a.flags.configFiles, "config-file", nil, "an OpenStack-style config file whose [database] connection is used (repeatable, later wins)")
 	pf.StringVar(&a.flags.databaseConnection, "database-connection", "", "the database URL (overrides every config file and $RETORT_DATABASE_URL)")
 	pf.BoolVarP(&a.flags.quiet, "quiet", "q", false, "print no progress, only answers and errors")
@@ -187,4 +209,13 @@ func flagTakesValue(arg string) bool {
 		return true
 	}
 	return false
+}
+
+// configHelp describes -c: a compiled project reads a retort.ini only when
+// it is named.
+func configHelp(o Options) string {
+	if o.compiled() {
+		return "a retort.ini whose settings to use (none is read unless named)"
+	}
+	return "the retort.ini to use (default $RETORT_CONFIG or ./retort.ini)"
 }

@@ -38,6 +38,9 @@ func (a *app) initCmd() *cobra.Command {
 		Short: "Create a new project: retort.ini, the script template and the versions folder",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.writable("init"); err != nil {
+				return err
+			}
 			if _, err := script.NextID(ids, nil, timeNow()); err != nil {
 				return fmt.Errorf("--revision-ids: %w", err)
 			}

@@ -35,6 +35,9 @@ func (a *app) revisionCmd() *cobra.Command {
 		Short: "Create a new revision script from the template",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.writable("revision"); err != nil {
+				return err
+			}
 			if autogenerate {
 				return errors.New("--autogenerate needs declared models, which this build of retort cannot read yet")
 			}
@@ -60,6 +63,9 @@ func (a *app) scriptCmd() *cobra.Command {
 		Short: "Create a new revision script on the head (sqlalchemy-migrate's script)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.writable("script"); err != nil {
+				return err
+			}
 			return a.newRevision(cmd, revisionFlags{message: args[0], head: "head"})
 		},
 	}
@@ -175,6 +181,9 @@ func (a *app) mergeCmd() *cobra.Command {
 		Use:   "merge [REVISION...]",
 		Short: "Create a merge revision joining two or more revisions (default: all heads)",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.writable("merge"); err != nil {
+				return err
+			}
 			if len(args) == 0 {
 				args = []string{"heads"}
 			}
@@ -213,6 +222,9 @@ func (a *app) editCmd() *cobra.Command {
 		Short: "Open a revision script in $VISUAL or $EDITOR",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.writable("edit"); err != nil {
+				return err
+			}
 			p, err := a.loadProject()
 			if err != nil {
 				return err

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/retort-sql/retort"
 	"github.com/retort-sql/retort/config"
 	"github.com/retort-sql/retort/dialect"
 	"github.com/retort-sql/retort/graph"
@@ -22,16 +24,19 @@ type project struct {
 	scripts     []*script.Script
 	byID        map[string]*script.Script
 	graph       *graph.Graph
+	migs        map[string]runtime.Migration // by revision: the scripts, and the Go migrations of a compiled project
 }
 
 // settings loads the configuration in effect for this invocation and
 // remembers its password so that no output can carry it.
 func (a *app) settings() (*config.Settings, error) {
 	st, err := config.Load(config.Sources{
-		ConfigPath:         a.flags.config,
-		ConfigFiles:        a.flags.configFiles,
-		DatabaseConnection: a.flags.databaseConnection,
-		Getenv:             a.opts.Getenv,
+		ConfigPath:          a.flags.config,
+		ConfigFiles:         a.flags.configFiles,
+		DatabaseConnection:  a.flags.databaseConnection,
+		Getenv:              a.opts.Getenv,
+		NoImplicitConfig:    a.opts.compiled(),
+		DefaultVersionTable: a.opts.VersionTable,
 	})
 	if err != nil {
 		return nil, err
@@ -50,6 +55,9 @@ func (a *app) loadProject() (*project, error) {
 	st, err := a.settings()
 	if err != nil {
 		return nil, err
+	}
+	if a.opts.compiled() {
+		return a.loadCompiled(st)
 	}
 	dir := filepath.Join(st.ScriptLocation, "versions")
 	shown := displayPath(dir)
@@ -76,6 +84,37 @@ func (a *app) loadProject() (*project, error) {
 	}
 	p.graph = g
 	return p, nil
+}
+
+// loadCompiled is loadProject for a project whose migrations are given in
+// Options: its scripts (from the fs.FS) and Go migrations in one graph.
+func (a *app) loadCompiled(st *config.Settings) (*project, error) {
+	var scripts []*script.Script
+	if a.opts.Scripts != nil {
+		var err error
+		if scripts, err = script.Load(a.opts.Scripts, cmp.Or(a.opts.ScriptsDir, ".")); err != nil {
+			return nil, err
+		}
+	}
+	g, migs, err := retort.Assemble(scripts, a.opts.Migrations)
+	if err != nil {
+		return nil, err
+	}
+	p := &project{settings: st, scripts: scripts, byID: make(map[string]*script.Script, len(scripts)), graph: g, migs: migs}
+	for _, s := range scripts {
+		p.byID[s.ID] = s
+	}
+	return p, nil
+}
+
+// writable refuses, in a project whose migrations are compiled in, the
+// commands that write scripts to a versions folder.
+func (a *app) writable(command string) error {
+	if !a.opts.compiled() {
+		return nil
+	}
+	return fmt.Errorf("%s has its migrations compiled in, so `%s` has no versions folder to write to: add the revision to its source (a Go migration, or a script in its embedded folder) and rebuild",
+		a.opts.Name, command)
 }
 
 // displayPath shows a path relative to the working directory when it lies
@@ -115,6 +154,9 @@ func (a *app) open(ctx context.Context, allowChanged bool) (*session, error) {
 func (a *app) connect(ctx context.Context, p *project, allowChanged bool) (*session, error) {
 	st := p.settings
 	if st.Connection == "" {
+		if a.opts.compiled() {
+			return nil, errors.New("no database connection: give --database-connection, set RETORT_DATABASE_URL, or give --config-file naming a file with [database] connection")
+		}
 		return nil, errors.New("no database connection: give --database-connection, set RETORT_DATABASE_URL, or set [database] connection in retort.ini")
 	}
 	u, err := config.ParseURL(st.Connection)
@@ -156,8 +198,12 @@ func (a *app) runtimeOptions(st *config.Settings) (runtime.Options, error) {
 	}, nil
 }
 
-// migrations maps each revision to its script, as the runtime wants them.
+// migrations maps each revision to its script (or Go migration), as the
+// runtime wants them.
 func (p *project) migrations() map[string]runtime.Migration {
+	if p.migs != nil {
+		return p.migs
+	}
 	m := make(map[string]runtime.Migration, len(p.scripts))
 	for _, s := range p.scripts {
 		m[s.ID] = s
