@@ -41,17 +41,6 @@ func goChain(n int, gos map[string]*GoMigration) (*chain, map[string]Migration) 
 	return c, migs
 }
 
-// openGo opens a test database for Go migrations, skipping while the
-// dialect renders no operations (a renderer still being written).
-func openGo(t *testing.T, raw string) dialect.DB {
-	t.Helper()
-	db := openURL(t, raw)
-	if _, ok := db.Dialect().(op.Renderer); !ok {
-		t.Skipf("the %s dialect renders no operations yet", db.Dialect().Name())
-	}
-	return db
-}
-
 // anyTables lists the user tables (not retort's) of a database of any
 // dialect.
 func anyTables(t testing.TB, db dialect.DB) []string {
@@ -149,7 +138,7 @@ func TestGoMigrationFailureRollsBack(t *testing.T) {
 			}
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
-					db := openGo(t, dc.url(t))
+					db := openURL(t, dc.url(t))
 					c, migs := goChain(3, map[string]*GoMigration{"002": {Up: tc.up}})
 					m := New(db, c, migs, Options{})
 					if err := m.Upgrade(ctx, "001"); err != nil {
@@ -199,7 +188,7 @@ func TestGoMigrationFailureRollsBack(t *testing.T) {
 // A failure's StepError lists the steps that ran before it in the same
 // run, which stay applied (per-migration mode).
 func TestGoMigrationAppliedBeforeFailure(t *testing.T) {
-	db := openGo(t, testdb.SQLite(t))
+	db := openURL(t, testdb.SQLite(t))
 	c, migs := goChain(3, map[string]*GoMigration{"003": {Up: func(context.Context, *op.Operations) error { return errors.New("no") }}})
 	err := New(db, c, migs, Options{}).Upgrade(ctx, "head")
 	var se *StepError
@@ -214,7 +203,7 @@ func TestGoMigrationAppliedBeforeFailure(t *testing.T) {
 		t.Errorf("version rows = %v", got)
 	}
 	// In one transaction for the whole run, nothing stays.
-	db = openGo(t, testdb.SQLite(t))
+	db = openURL(t, testdb.SQLite(t))
 	err = New(db, c, migs, Options{TransactionMode: All}).Upgrade(ctx, "head")
 	if !errors.As(err, &se) || len(se.Applied) != 0 {
 		t.Fatalf("err = %v, applied %+v", err, se)
@@ -229,7 +218,7 @@ func TestGoMigrationAppliedBeforeFailure(t *testing.T) {
 func TestGoMigrationUpDown(t *testing.T) {
 	for _, dc := range dialectURLsAll {
 		t.Run(dc.name, func(t *testing.T) {
-			db := openGo(t, dc.url(t))
+			db := openURL(t, dc.url(t))
 			table := schema.NewTable("accounts",
 				schema.Col("id", schema.Integer(), schema.PrimaryKey()),
 				schema.Col("email", schema.String(255), schema.NotNull()),
@@ -292,7 +281,7 @@ var dialectURLsAll = append(transactionalURLs[:len(transactionalURLs):len(transa
 // A Go migration without Downgrade cannot be downgraded: the run says so
 // before any step runs.
 func TestGoMigrationWithoutDowngrade(t *testing.T) {
-	db := openGo(t, testdb.SQLite(t))
+	db := openURL(t, testdb.SQLite(t))
 	c, migs := goChain(3, map[string]*GoMigration{"002": {Up: func(ctx context.Context, ops *op.Operations) error { return createT(ctx, ops, "t_002") }}})
 	m := New(db, c, migs, Options{})
 	if err := m.Upgrade(ctx, "head"); err != nil {
@@ -312,7 +301,7 @@ func TestGoMigrationWithoutDowngrade(t *testing.T) {
 // leaves a failed row counting the statements applied, the next run
 // refuses, and --resume runs the func again, skipping those statements.
 func TestMySQLGoMigrationResume(t *testing.T) {
-	db := openGo(t, testdb.MySQL(t))
+	db := openURL(t, testdb.MySQL(t))
 	fixed := false
 	var ran []string
 	up := func(ctx context.Context, ops *op.Operations) error {
@@ -384,7 +373,7 @@ func TestMySQLGoMigrationResume(t *testing.T) {
 // A panic on MySQL is a failure like any other: the statements before it
 // are counted.
 func TestMySQLGoMigrationPanic(t *testing.T) {
-	db := openGo(t, testdb.MySQL(t))
+	db := openURL(t, testdb.MySQL(t))
 	c, migs := goChain(2, map[string]*GoMigration{"002": {Up: func(ctx context.Context, ops *op.Operations) error {
 		if err := createT(ctx, ops, "t_a"); err != nil {
 			return err
@@ -410,7 +399,7 @@ func TestMySQLGoMigrationPanic(t *testing.T) {
 // No-transaction Go migrations, and every step in none mode, are journaled
 // on transactional dialects too (the unbatched journal).
 func TestGoMigrationJournaledNoneMode(t *testing.T) {
-	db := openGo(t, testdb.SQLite(t))
+	db := openURL(t, testdb.SQLite(t))
 	c, migs := goChain(2, map[string]*GoMigration{"002": {Up: func(ctx context.Context, ops *op.Operations) error {
 		if err := createT(ctx, ops, "t_a"); err != nil {
 			return err
@@ -443,7 +432,7 @@ func TestGoMigrationJournaledNoneMode(t *testing.T) {
 	}
 	// Resuming a func that now issues fewer statements than were applied
 	// is refused.
-	db = openGo(t, testdb.SQLite(t))
+	db = openURL(t, testdb.SQLite(t))
 	migs["002"].(*GoMigration).Up = func(ctx context.Context, ops *op.Operations) error {
 		if err := createT(ctx, ops, "t_a"); err != nil {
 			return err
