@@ -368,11 +368,10 @@ func finish(lt *liveTable) {
 	for _, c := range lt.def.checks {
 		lt.model.Checks = append(lt.model.Checks, &schema.CheckConstraint{Name: c.name, Expr: c.expr})
 	}
-	byName := func(a, b string) int { return strings.Compare(a, b) }
-	slices.SortStableFunc(lt.model.Indexes, func(a, b *schema.Index) int { return byName(a.Name, b.Name) })
-	slices.SortStableFunc(lt.model.Uniques, func(a, b *schema.UniqueConstraint) int { return byName(a.Name, b.Name) })
-	slices.SortStableFunc(lt.model.ForeignKeys, func(a, b *schema.ForeignKeyConstraint) int { return byName(a.Name, b.Name) })
-	slices.SortStableFunc(lt.model.Checks, func(a, b *schema.CheckConstraint) int { return byName(a.Name, b.Name) })
+	slices.SortStableFunc(lt.model.Indexes, func(a, b *schema.Index) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(lt.model.Uniques, func(a, b *schema.UniqueConstraint) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(lt.model.ForeignKeys, func(a, b *schema.ForeignKeyConstraint) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(lt.model.Checks, func(a, b *schema.CheckConstraint) int { return strings.Compare(a.Name, b.Name) })
 }
 
 // declaredType splits a declared type into its words and numbers:

@@ -13,7 +13,9 @@ import (
 )
 
 func TestPortableType(t *testing.T) {
-	raw := func(s string) schema.Type { return schema.Type{Kind: schema.KindRaw, Raw: map[string]string{"sqlite": s}} }
+	raw := func(s string) schema.Type {
+		return schema.Type{Kind: schema.KindRaw, Raw: map[string]string{"sqlite": s}}
+	}
 	for decl, want := range map[string]schema.Type{
 		"INTEGER": schema.Integer(), "int": schema.Integer(), "SMALLINT": schema.SmallInt(), "BigInt": schema.BigInt(),
 		"BOOLEAN": schema.Boolean(), "VARCHAR(36)": schema.String(36), "varchar ( 8 )": schema.String(8), "VARCHAR": schema.String(0),
@@ -48,7 +50,7 @@ func TestInspectHandWritten(t *testing.T) {
 			pc TEXT,
 			qa INTEGER, qc TEXT,
 			self INTEGER REFERENCES kid,
-			CONSTRAINT ` + "`ck_xy`" + ` CHECK ( x > 0 OR y IN ('a,b', ')') ),
+			CONSTRAINT `+"`ck_xy`"+` CHECK ( x > 0 OR y IN ('a,b', ')') ),
 			CONSTRAINT fk_p FOREIGN KEY (pa, pc) REFERENCES "Parent Table" ON DELETE SET DEFAULT ON UPDATE NO ACTION,
 			FOREIGN KEY (qa, qc) REFERENCES "Parent Table" ([a b], "c""d") MATCH SIMPLE,
 			UNIQUE (pa, pc),

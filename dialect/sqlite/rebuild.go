@@ -340,7 +340,7 @@ func (p *rebuildPlan) rowidToCopy(d Dialect) string {
 	}
 	// A column may be called rowid; SQLite has two more names for it.
 	for _, name := range []string{"rowid", "_rowid_", "oid"} {
-		if p.t.Column(name) == nil && p.lt.declType[name] == "" {
+		if _, old := p.lt.declType[name]; !old && p.t.Column(name) == nil {
 			return name
 		}
 	}
@@ -434,7 +434,7 @@ func (p *rebuildPlan) addColumn(c *schema.Column) error {
 	p.t.Columns = append(p.t.Columns, &cc)
 	p.added[strings.ToLower(c.Name)] = true
 	p.typeChanged[strings.ToLower(c.Name)] = true
-	if !c.Nullable && c.Default == "" {
+	if !c.Nullable && isNullDefault(c.Default) {
 		p.needsEmpty = c.Name
 	}
 	return nil

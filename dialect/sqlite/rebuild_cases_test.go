@@ -189,7 +189,7 @@ func TestRebuildKeepsRowids(t *testing.T) {
 	exec(t, conn,
 		`CREATE TABLE t (code TEXT PRIMARY KEY, v INTEGER)`,
 		`INSERT INTO t (rowid, code, v) VALUES (5, 'a', 1), (90, 'b', 2), (7, 'c', 3)`,
-		`CREATE TABLE r (rowid TEXT, v INTEGER)`,
+		`CREATE TABLE r (rowid, v INTEGER)`, // untyped, and named rowid
 		`INSERT INTO r (_rowid_, rowid, v) VALUES (40, 'x', 1), (41, 'y', 2)`,
 	)
 	mustMigrate(t, conn, &op.AlterColumn{Table: "t", Column: "v", Type: op.TypePtr(schema.BigInt())},

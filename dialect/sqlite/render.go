@@ -400,10 +400,16 @@ func (d Dialect) addColumn(ctx context.Context, db op.Querier, o *op.AddColumn) 
 		return []string{"ALTER TABLE " + d.QuoteIdent(o.Table) + " ADD COLUMN " + def}, nil
 	}
 	what := fmt.Sprintf("adding column %s.%s with a non-constant default", o.Table, c.Name)
-	if !c.Nullable && c.Default == "" {
+	if !c.Nullable && isNullDefault(c.Default) {
 		what = fmt.Sprintf("adding NOT NULL column %s.%s without a default", o.Table, c.Name)
 	}
 	return d.rebuild(ctx, db, o.Table, what, func(p *rebuildPlan) error { return p.addColumn(c) })
+}
+
+// isNullDefault reports whether a default gives NULL: none, or NULL.
+func isNullDefault(expr string) bool {
+	expr = strings.TrimSpace(expr)
+	return expr == "" || strings.EqualFold(expr, "NULL")
 }
 
 // addColumnNative reports whether ALTER TABLE ADD COLUMN can add c: SQLite

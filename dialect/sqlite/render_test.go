@@ -164,7 +164,7 @@ func TestRenderOfflineErrors(t *testing.T) {
 		{&op.AddColumn{Table: "t", Column: schema.NewColumn("c", schema.DateTime(), schema.Default("CURRENT_TIMESTAMP"))}, "adding column t.c with a non-constant default " + rebuild},
 		{&op.AddColumn{Table: "t", Column: schema.NewColumn("c", schema.Integer(), schema.Default("(1 + 1)"))}, rebuild},
 		{&op.AddColumn{Table: "t", Column: schema.NewColumn("c", schema.Integer(), schema.NotNull())}, "adding NOT NULL column t.c without a default " + rebuild},
-		{&op.AddColumn{Table: "t", Column: schema.NewColumn("c", schema.Integer(), schema.NotNull(), schema.Default("NULL"))}, rebuild},
+		{&op.AddColumn{Table: "t", Column: schema.NewColumn("c", schema.Integer(), schema.NotNull(), schema.Default("NULL"))}, "adding NOT NULL column t.c without a default " + rebuild},
 		{&op.AddPrimaryKey{Table: "t", Key: &schema.PrimaryKeyConstraint{Columns: []string{"a"}}}, "adding a primary key to t " + rebuild},
 		{&op.AddUnique{Table: "t", Constraint: &schema.UniqueConstraint{Name: "u", Columns: []string{"a"}}}, "adding unique constraint u to t " + rebuild},
 		{&op.AddForeignKey{Table: "t", Constraint: &schema.ForeignKeyConstraint{Name: "f", Columns: []string{"a"}, RefTable: "p"}}, "adding foreign key f to t " + rebuild},
