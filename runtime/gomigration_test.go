@@ -484,4 +484,21 @@ func TestGoMigrationOffline(t *testing.T) {
 	if err == nil || err.Error() != "migrations/m002.go: revision 002 (Go migration), upgrade: writing offline SQL: cannot" || b.Len() != 0 {
 		t.Errorf("err = %v, script %q", err, b.String())
 	}
+	// An operation that needs the live schema fails with the renderer's
+	// words, which say what to give instead.
+	my, err := OfflineDialect("mysql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	migs["002"].(*GoMigration).Up = func(ctx context.Context, ops *op.Operations) error {
+		return ops.AlterColumn(ctx, &op.AlterColumn{Table: "t_001", Column: "id", Nullable: op.Bool(false)})
+	}
+	if o, err = NewOffline(my, c, migs, Options{}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	err = o.Upgrade(&b, nil, "head")
+	if err == nil || !strings.Contains(err.Error(), "revision 002 (Go migration), upgrade: writing offline SQL: alter column t_001.id: ") ||
+		!strings.Contains(err.Error(), "give Existing for offline SQL") || b.Len() != 0 {
+		t.Errorf("err = %v", err)
+	}
 }
