@@ -24,6 +24,11 @@ type New struct {
 	Message       string
 	Created       time.Time // zero: now
 	NoTransaction bool
+	// Body is generated SQL sections (autogenerate): everything from the
+	// first "-- retort:upgrade" line on. A template that shows {{.Body}}
+	// places it; for one that does not (written before autogenerate
+	// existed), Body replaces the template's own sections.
+	Body string
 }
 
 // DefaultTemplate is the script.sql.tmpl that `retort init` writes. It is a
@@ -43,14 +48,14 @@ const DefaultTemplate = `-- retort:revision {{.ID}}
 -- retort:no-transaction
 {{- end}}
 
--- retort:upgrade
+{{if .Body}}{{.Body}}{{else}}-- retort:upgrade
 -- SQL that applies this revision. End each statement with ';'.
 -- Add "-- retort:upgrade dialect=postgresql" (or mysql, sqlite) sections
 -- for SQL that differs between databases.
 
 -- retort:downgrade
 -- SQL that undoes the upgrade, in reverse order.
-`
+{{end}}`
 
 // Render executes the template tmpl for n and checks the result: it must
 // parse as a script whose revision and revises are n's, so a broken
@@ -76,6 +81,9 @@ func Render(tmpl string, n New) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, n); err != nil {
 		return nil, fmt.Errorf("script template: %w", err)
+	}
+	if n.Body != "" && !bytes.Contains(buf.Bytes(), []byte(n.Body)) {
+		buf = *bytes.NewBuffer(withBody(buf.Bytes(), n.Body))
 	}
 	s, err := Parse("script.sql.tmpl (rendered)", buf.Bytes())
 	if err != nil {
@@ -244,4 +252,23 @@ func NextID(kind string, existing []string, now time.Time) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("unknown revision_ids kind %q (want hex, sequential or timestamp)", kind)
+}
+
+// withBody keeps a rendered template's header and replaces its sections
+// (from the first "-- retort:upgrade" line on) with body.
+func withBody(rendered []byte, body string) []byte {
+	head := rendered
+	for off := 0; off < len(rendered); {
+		line := rendered[off:]
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i+1]
+		}
+		if bytes.HasPrefix(bytes.TrimSpace(line), []byte("-- retort:upgrade")) {
+			head = rendered[:off]
+			break
+		}
+		off += len(line)
+	}
+	head = bytes.TrimRight(head, "\n")
+	return append(append(head, "\n\n"...), body...)
 }
