@@ -41,7 +41,7 @@ import (
 
 // Change is one difference between the database (current) and the models (desired).
 type Change struct {
-	Kind     Kind   // see consts
+	Kind     Kind // see consts
 	Table    string
 	Name     string // column, index or constraint name; "" for table-level changes
 	From, To string // readable old and new values for modify_* kinds ("VARCHAR(32)", "NULL", "'x'")

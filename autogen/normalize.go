@@ -307,7 +307,7 @@ func number(s string) (string, bool) {
 	return strconv.FormatFloat(f, 'f', -1, 64), true
 }
 
-// unquote reads s as one string literal: 'it''s' (and on MySQL 'it\'s').
+// unquote reads s as one string literal: 'it”s' (and on MySQL 'it\'s').
 func unquote(s string, backslash bool) (string, bool) {
 	if len(s) < 2 || s[0] != '\'' || s[len(s)-1] != '\'' {
 		return "", false
