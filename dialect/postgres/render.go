@@ -295,7 +295,17 @@ func (d Dialect) createIndex(table string, ix *schema.Index) (string, error) {
 	if ix.Name != "" {
 		s += d.QuoteIdent(ix.Name) + " "
 	}
-	s += "ON " + table + " " + d.columnList(ix.Columns)
+	// An element that is an expression, as Inspect reads one back
+	// ("lower((name)::text)"), is written as it is: quoted, it would name
+	// a column that does not exist.
+	elems := make([]string, len(ix.Columns))
+	for i, c := range ix.Columns {
+		elems[i] = d.QuoteIdent(c)
+		if strings.ContainsAny(c, "()") {
+			elems[i] = c
+		}
+	}
+	s += "ON " + table + " (" + strings.Join(elems, ", ") + ")"
 	if ix.Where != "" {
 		s += " WHERE " + ix.Where
 	}
