@@ -43,7 +43,7 @@ func (a *app) currentCmd() *cobra.Command {
 				out := cmd.OutOrStdout()
 				f := formatter{p: s.project}
 				if checkHeads {
-					if missing := s.missingHeads(heads); len(missing) > 0 {
+					if missing := s.graph.MissingHeads(heads); len(missing) > 0 {
 						return fmt.Errorf("the database is not at the heads: it is at %s; heads not applied: %s", orBase(heads), joinIDs(missing))
 					}
 				}
@@ -74,18 +74,6 @@ func (a *app) currentCmd() *cobra.Command {
 	fl.BoolVar(&checkHeads, "check-heads", false, "fail unless every head is applied")
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-// missingHeads lists the heads that the database's rows do not include.
-func (s *session) missingHeads(rows []string) []string {
-	applied := s.graph.Ancestors(rows...)
-	var missing []string
-	for _, h := range s.graph.Heads() {
-		if !applied[h.ID] {
-			missing = append(missing, h.ID)
-		}
-	}
-	return missing
 }
 
 func orBase(ids []string) string {

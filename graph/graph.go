@@ -481,6 +481,19 @@ func (g *Graph) Ancestors(ids ...string) map[string]bool {
 	return out
 }
 
+// MissingHeads returns the heads, in Heads order, that a version table
+// holding rows has not reached: none when the database is up to date.
+func (g *Graph) MissingHeads(rows []string) []string {
+	applied := g.Ancestors(rows...)
+	var missing []string
+	for _, h := range g.Heads() {
+		if !applied[h.ID] {
+			missing = append(missing, h.ID)
+		}
+	}
+	return missing
+}
+
 // Walk returns every revision in Alembic's walk_revisions order (as
 // `history` prints it): from the heads down to the bases, one branch as far
 // as it goes before the next.
