@@ -1,0 +1,422 @@
+package autogen
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/retort-sql/retort/dialect"
+	"github.com/retort-sql/retort/dialect/mysql"
+	"github.com/retort-sql/retort/dialect/postgres"
+	"github.com/retort-sql/retort/dialect/sqlite"
+	"github.com/retort-sql/retort/graph"
+	"github.com/retort-sql/retort/op"
+	"github.com/retort-sql/retort/schema"
+	"github.com/retort-sql/retort/script"
+)
+
+// RenderSQL renders the body of a revision script (everything after its
+// header): for each dialect, in the order given, an
+// "-- retort:upgrade dialect=X" section then "-- retort:downgrade
+// dialect=X"; with one dialect only, plain "-- retort:upgrade" and
+// "-- retort:downgrade" sections. A step's Note becomes "-- " comment lines
+// before its statements.
+//
+// current is the database's schema before the upgrade. PostgreSQL and
+// MySQL render without a database (MySQL's ALTER restates the column from
+// AlterColumn.Existing). SQLite renders what ALTER cannot do as a rebuild
+// of the live table, so its steps are rendered against a scratch in-memory
+// database holding current, and each step's statements are run there
+// before the next step renders: the SQL written has run once already, and
+// every rebuild copies the table as the steps before it left it. The
+// downgrade renders against the upgraded scratch the same way.
+//
+// The result is checked before it is returned: behind a header it parses
+// as a script whose sections split into exactly the statements rendered.
+func RenderSQL(ctx context.Context, dialects []string, current *schema.Schema, up, down []Step) (string, error) {
+	names, err := canonicalDialects(dialects)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	want := map[string][2][]string{} // section marker -> statements, for the check
+	for i, name := range names {
+		ups, downs, err := renderDialect(ctx, name, current, up, down)
+		if err != nil {
+			return "", err
+		}
+		suffix := " dialect=" + name
+		if len(names) == 1 {
+			suffix = ""
+		}
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString("-- retort:upgrade" + suffix + "\n")
+		if err := writeSection(&b, name, ups, "-- Nothing to do: the database matches the models."); err != nil {
+			return "", fmt.Errorf("%s upgrade: %w", name, err)
+		}
+		b.WriteString("\n-- retort:downgrade" + suffix + "\n")
+		if err := writeSection(&b, name, downs, "-- Nothing to undo."); err != nil {
+			return "", fmt.Errorf("%s downgrade: %w", name, err)
+		}
+		want[name] = [2][]string{statementsOf(ups), statementsOf(downs)}
+	}
+	body := b.String()
+	if err := checkBody(body, names, want); err != nil {
+		return "", err
+	}
+	return body, nil
+}
+
+// canonicalDialects maps the names a configuration may use to the ones
+// section markers take, keeping the order given and dropping repeats.
+func canonicalDialects(dialects []string) ([]string, error) {
+	if len(dialects) == 0 {
+		return nil, fmt.Errorf("render SQL: no dialect given")
+	}
+	var out []string
+	for _, d := range dialects {
+		var name string
+		switch strings.ToLower(strings.TrimSpace(d)) {
+		case "sqlite", "sqlite3":
+			name = "sqlite"
+		case "postgresql", "postgres", "pg", "pgx":
+			name = "postgresql"
+		case "mysql", "mariadb":
+			name = "mysql"
+		default:
+			return nil, fmt.Errorf("render SQL: unknown dialect %q (want sqlite, postgresql or mysql)", d)
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
+
+// renderedStep is one step's statements in one dialect, with its note.
+type renderedStep struct {
+	note  string
+	what  string // the operation, for a step that renders to nothing
+	stmts []string
+}
+
+// directions are the two sections of a dialect, in the order written.
+var directions = [2]graph.Direction{graph.Up, graph.Down}
+
+func statementsOf(steps []renderedStep) []string {
+	var out []string
+	for _, s := range steps {
+		out = append(out, s.stmts...)
+	}
+	return out
+}
+
+// renderDialect renders both directions for one dialect.
+func renderDialect(ctx context.Context, name string, current *schema.Schema, up, down []Step) (ups, downs []renderedStep, err error) {
+	if name == "sqlite" {
+		return renderSQLite(ctx, current, up, down)
+	}
+	var r op.Renderer = postgres.Dialect{}
+	if name == "mysql" {
+		r = mysql.Dialect{}
+	}
+	render := func(dir string, steps []Step) ([]renderedStep, error) {
+		out := make([]renderedStep, 0, len(steps))
+		for i, s := range steps {
+			if s.Op == nil {
+				return nil, fmt.Errorf("%s %s: step %d has no operation", name, dir, i+1)
+			}
+			stmts, err := r.Render(ctx, nil, s.Op)
+			if err != nil {
+				return nil, fmt.Errorf("%s %s: %s: %w", name, dir, s.Op.Describe(), err)
+			}
+			out = append(out, newRenderedStep(s, stmts))
+		}
+		return out, nil
+	}
+	if ups, err = render("upgrade", up); err != nil {
+		return nil, nil, err
+	}
+	if downs, err = render("downgrade", down); err != nil {
+		return nil, nil, err
+	}
+	return ups, downs, nil
+}
+
+// newRenderedStep keeps a step's statements that are not blank.
+func newRenderedStep(s Step, stmts []string) renderedStep {
+	r := renderedStep{note: s.Note, what: s.Op.Describe()}
+	for _, st := range stmts {
+		if st = strings.TrimSpace(st); st != "" {
+			r.stmts = append(r.stmts, st)
+		}
+	}
+	return r
+}
+
+// renderSQLite renders the steps against a scratch in-memory database
+// holding current, running each step's statements there as a migration
+// would (through op.Operations, so that a rebuild's foreign keys are
+// verified too).
+func renderSQLite(ctx context.Context, current *schema.Schema, up, down []Step) (ups, downs []renderedStep, err error) {
+	scratch, err := sqlite.Open(ctx, "")
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: opening the scratch database: %w", err)
+	}
+	defer scratch.Close()
+	conn, err := scratch.SQL().Conn(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: opening the scratch database: %w", err)
+	}
+	defer conn.Close()
+	d := sqlite.Dialect{}
+	if err := createScratch(ctx, conn, d, current, up, down); err != nil {
+		return nil, nil, err
+	}
+	render := func(dir string, steps []Step) ([]renderedStep, error) {
+		out := make([]renderedStep, 0, len(steps))
+		for i, s := range steps {
+			if s.Op == nil {
+				return nil, fmt.Errorf("sqlite %s: step %d has no operation", dir, i+1)
+			}
+			var stmts []string
+			ops := op.New("sqlite", d, conn, func(ctx context.Context, stmt string) error {
+				if _, err := conn.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("running the rendered statement on a scratch database: %w", err)
+				}
+				stmts = append(stmts, stmt)
+				return nil
+			})
+			if err := ops.Run(ctx, s.Op); err != nil {
+				return nil, fmt.Errorf("sqlite %s: %w", dir, err)
+			}
+			out = append(out, newRenderedStep(s, stmts))
+		}
+		return out, nil
+	}
+	if ups, err = render("upgrade", up); err != nil {
+		return nil, nil, err
+	}
+	if downs, err = render("downgrade", down); err != nil {
+		return nil, nil, err
+	}
+	return ups, downs, nil
+}
+
+// createScratch creates current's tables in the scratch database, tables
+// referred to before the tables referring to them. A table that SQLite
+// cannot create (a raw type given for PostgreSQL only, say) is left out
+// when no step names it: the steps cannot need it.
+func createScratch(ctx context.Context, conn *sql.Conn, d sqlite.Dialect, current *schema.Schema, up, down []Step) error {
+	if current == nil {
+		return nil
+	}
+	named := map[string]bool{}
+	for _, steps := range [][]Step{up, down} {
+		for _, s := range steps {
+			for _, t := range tablesOf(s.Op) {
+				named[strings.ToLower(t)] = true
+			}
+		}
+	}
+	for _, t := range fkOrder(current.Tables) {
+		stmts, err := d.Render(ctx, conn, &op.CreateTable{Table: t})
+		if err != nil {
+			if !named[strings.ToLower(t.Name)] {
+				continue
+			}
+			return fmt.Errorf("sqlite: creating table %s of the current schema in a scratch database: %w", t.Name, err)
+		}
+		for _, s := range stmts {
+			if _, err := conn.ExecContext(ctx, s); err != nil {
+				return fmt.Errorf("sqlite: creating table %s of the current schema in a scratch database: %w", t.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// tablesOf names the tables an operation acts on or refers to.
+func tablesOf(o op.Op) []string {
+	switch o := o.(type) {
+	case *op.CreateTable:
+		if o.Table != nil {
+			names := []string{o.Table.Name}
+			for _, fk := range o.Table.ForeignKeys {
+				names = append(names, fk.RefTable)
+			}
+			return names
+		}
+	case *op.DropTable:
+		return []string{o.Name}
+	case *op.RenameTable:
+		return []string{o.Old, o.New}
+	case *op.AddColumn:
+		return []string{o.Table}
+	case *op.DropColumn:
+		return []string{o.Table}
+	case *op.AlterColumn:
+		return []string{o.Table}
+	case *op.CreateIndex:
+		return []string{o.Table}
+	case *op.DropIndex:
+		return []string{o.Table}
+	case *op.AddPrimaryKey:
+		return []string{o.Table}
+	case *op.AddUnique:
+		return []string{o.Table}
+	case *op.AddForeignKey:
+		if o.Constraint != nil {
+			return []string{o.Table, o.Constraint.RefTable}
+		}
+		return []string{o.Table}
+	case *op.AddCheck:
+		return []string{o.Table}
+	case *op.DropConstraint:
+		return []string{o.Table}
+	case *op.SetTableComment:
+		return []string{o.Table}
+	case *op.BulkInsert:
+		return []string{o.Table}
+	}
+	return nil
+}
+
+// fkOrder orders tables so that each comes after the tables its foreign
+// keys refer to, keeping the given order otherwise; tables in a cycle of
+// foreign keys keep their order among themselves (SQLite does not check
+// references when a table is created).
+func fkOrder(tables []*schema.Table) []*schema.Table {
+	byName := map[string]*schema.Table{}
+	for _, t := range tables {
+		byName[strings.ToLower(t.Name)] = t
+	}
+	done := map[*schema.Table]bool{}
+	visiting := map[*schema.Table]bool{}
+	var out []*schema.Table
+	var visit func(t *schema.Table)
+	visit = func(t *schema.Table) {
+		if done[t] || visiting[t] {
+			return
+		}
+		visiting[t] = true
+		for _, fk := range t.ForeignKeys {
+			if ref := byName[strings.ToLower(fk.RefTable)]; ref != nil && ref != t {
+				visit(ref)
+			}
+		}
+		visiting[t] = false
+		done[t] = true
+		out = append(out, t)
+	}
+	for _, t := range tables {
+		visit(t)
+	}
+	return out
+}
+
+// writeSection writes one section's steps: each step's note as comment
+// lines, then its statements, ended so that script.Split reads each back
+// whole; a blank line between steps.
+func writeSection(b *strings.Builder, dialectName string, steps []renderedStep, empty string) error {
+	if len(steps) == 0 {
+		b.WriteString(empty + "\n")
+		return nil
+	}
+	for i, s := range steps {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		writeComment(b, s.note)
+		if len(s.stmts) == 0 {
+			// SQLite keeps no comments: say so rather than leave a step out
+			// without a word.
+			writeComment(b, s.what+": nothing to do on "+dialectName)
+		}
+		for _, stmt := range s.stmts {
+			text, err := terminate(dialectName, stmt)
+			if err != nil {
+				return err
+			}
+			b.WriteString(text + "\n")
+		}
+	}
+	return nil
+}
+
+// writeComment writes text as "-- " lines. A line that would read as a
+// retort directive is prefixed so that it stays a comment.
+func writeComment(b *strings.Builder, text string) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return
+	}
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimRight(line, " \t\r")
+		if strings.HasPrefix(strings.TrimLeft(line, " \t-"), "retort:") {
+			line = "note: " + line
+		}
+		if line == "" {
+			b.WriteString("--\n")
+			continue
+		}
+		b.WriteString("-- " + line + "\n")
+	}
+}
+
+// terminate writes stmt so that script.Split reads it back as exactly
+// stmt: ended with ";" when the lexer finds that end (trigger bodies and
+// $$ bodies included), else wrapped in retort:statement-begin/-end.
+func terminate(dialectName, stmt string) (string, error) {
+	for _, line := range strings.Split(stmt, "\n") {
+		if strings.HasPrefix(strings.TrimLeft(line, " \t-"), "retort:") && strings.HasPrefix(strings.TrimLeft(line, " \t"), "--") {
+			return "", fmt.Errorf("statement %q holds a line that reads as a retort directive; write it by hand", stmtHead(stmt))
+		}
+	}
+	text := dialect.TerminateStatement(stmt)
+	if got, err := script.Split(dialectName, text, 1); err == nil && len(got) == 1 && got[0].SQL == stmt {
+		return text, nil
+	}
+	wrapped := "-- retort:statement-begin\n" + stmt + "\n-- retort:statement-end"
+	if got, err := script.Split(dialectName, wrapped, 1); err == nil && len(got) == 1 && got[0].SQL == stmt {
+		return wrapped, nil
+	}
+	return "", fmt.Errorf("statement %q cannot be written so that retort's lexer reads it back whole", stmtHead(stmt))
+}
+
+func stmtHead(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " ..."
+	}
+	return s
+}
+
+// checkBody parses body behind a header and compares each section's
+// statements with those rendered: what RenderSQL returns runs as written.
+func checkBody(body string, names []string, want map[string][2][]string) error {
+	s, err := script.Parse("(rendered revision)", []byte("-- retort:revision x\n\n"+body))
+	if err != nil {
+		return fmt.Errorf("the rendered script does not parse: %w", err)
+	}
+	for _, name := range names {
+		for i, dir := range directions {
+			got, err := s.Statements(name, dir)
+			if err != nil {
+				return fmt.Errorf("the rendered script does not split: %w", err)
+			}
+			var texts []string
+			for _, g := range got {
+				texts = append(texts, g.SQL)
+			}
+			exp := want[name][i]
+			if !slices.Equal(texts, exp) {
+				return fmt.Errorf("the rendered %s %s section splits into %d statements, not the %d rendered", name, dir, len(texts), len(exp))
+			}
+		}
+	}
+	return nil
+}
