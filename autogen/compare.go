@@ -393,10 +393,9 @@ func pgName(parts ...string) string {
 	return s
 }
 
-// desiredIndexes are the indexes the model asks for; on MySQL its unique
-// constraints too, as the unique indexes MySQL makes of them (named as the
+// indexesOf are a table's indexes; on MySQL its unique constraints too, as the unique indexes MySQL makes of them (named as the
 // constraint, or after the first column when unnamed, as MySQL does).
-func (n normalizer) desiredIndexes(t *schema.Table) []*schema.Index {
+func (n normalizer) indexesOf(t *schema.Table) []*schema.Index {
 	if n.dialect != "mysql" {
 		return t.Indexes
 	}
@@ -427,8 +426,8 @@ func cloneIndex(ix *schema.Index) *schema.Index {
 
 func (n normalizer) compareIndexes(cur, des *schema.Table) []Change {
 	var out []Change
-	curIx := cur.Indexes
-	desIx := n.desiredIndexes(des)
+	curIx := n.indexesOf(cur)
+	desIx := n.indexesOf(des)
 	find := func(list []*schema.Index, name string) *schema.Index {
 		for _, ix := range list {
 			if strings.EqualFold(ix.Name, name) {

@@ -362,7 +362,15 @@ func exprCanon(s string, all bool) string {
 				}
 				j++
 			}
-			b.WriteString(s[i:min(j+1, len(s))])
+			lit := s[i:min(j+1, len(s))]
+			// A number in quotes is the number: PostgreSQL deparses
+			// visits >= -1 as visits >= '-1'::integer.
+			if v, ok := unquote(lit, false); ok {
+				if num, ok := number(v); ok {
+					lit = num
+				}
+			}
+			b.WriteString(lit)
 			i = j
 		case ch == ':' && i+1 < len(s) && s[i+1] == ':':
 			// A cast: skip the type name, which may hold spaces
