@@ -16,6 +16,7 @@ import (
 
 	"github.com/retort-sql/retort"
 	"github.com/retort-sql/retort/config"
+	"github.com/retort-sql/retort/schema"
 )
 
 // Version is the tool version recorded in the version log and printed by
@@ -49,6 +50,11 @@ type Options struct {
 	// (default retort_version; alembic_version takes over a database that
 	// Alembic managed).
 	VersionTable string
+	// Models are the tables the project declares in Go (schema DSL):
+	// what `check` compares the database with. Without them, `check` and
+	// `revision --autogenerate` read the schema file that retort.ini's
+	// `models` names.
+	Models *schema.Schema
 }
 
 // compiled reports whether the project's migrations are given in code.
@@ -119,7 +125,7 @@ func (a *app) root() *cobra.Command {
 		a.initCmd(),
 		a.revisionCmd(), a.scriptCmd(), a.mergeCmd(), a.editCmd(),
 		a.upgradeCmd(), a.downgradeCmd(), a.stampCmd(), a.ensureVersionCmd(),
-		a.currentCmd(), a.historyCmd(), a.headsCmd(), a.branchesCmd(), a.showCmd(), a.verifyCmd(),
+		a.currentCmd(), a.historyCmd(), a.headsCmd(), a.branchesCmd(), a.showCmd(), a.verifyCmd(), a.checkCmd(),
 		a.dbCmd(), a.versionControlCmd(),
 	)
 	return root

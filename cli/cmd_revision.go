@@ -39,7 +39,7 @@ func (a *app) revisionCmd() *cobra.Command {
 				return err
 			}
 			if autogenerate {
-				return errors.New("--autogenerate needs declared models, which this build of retort cannot read yet")
+				return a.autogenerate(cmd, f)
 			}
 			return a.newRevision(cmd, f)
 		},
@@ -51,7 +51,7 @@ func (a *app) revisionCmd() *cobra.Command {
 	fl.BoolVar(&f.splice, "splice", false, "allow --head to name a revision that is not a head, starting a new branch")
 	fl.StringArrayVar(&f.branchLabels, "branch-label", nil, "a branch label for the new revision (repeatable)")
 	fl.StringArrayVar(&f.dependsOn, "depends-on", nil, "a revision the new one depends on (repeatable)")
-	fl.BoolVar(&autogenerate, "autogenerate", false, "compare the declared models with the database (not available yet)")
+	fl.BoolVar(&autogenerate, "autogenerate", false, "write the upgrade and downgrade that take the database to the models (retort.ini: models)")
 	return cmd
 }
 
@@ -76,6 +76,12 @@ func (a *app) newRevision(cmd *cobra.Command, f revisionFlags) error {
 	if err != nil {
 		return err
 	}
+	return a.newRevisionIn(cmd, p, f, "")
+}
+
+// newRevisionIn writes a new revision of p with the sections body (""
+// for the template's own).
+func (a *app) newRevisionIn(cmd *cobra.Command, p *project, f revisionFlags, body string) error {
 	parents, err := p.parentsFor(f.head, f.splice)
 	if err != nil {
 		return err
@@ -93,6 +99,7 @@ func (a *app) newRevision(cmd *cobra.Command, f revisionFlags) error {
 		DependsOn:    deps,
 		BranchLabels: f.branchLabels,
 		Message:      f.message,
+		Body:         body,
 	}, f.revID)
 }
 
