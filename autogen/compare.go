@@ -363,6 +363,9 @@ func (n normalizer) comparePrimaryKey(cur, des *schema.Table) []Change {
 	var out []Change
 	if cur.PrimaryKey != nil {
 		k := clonePK(cur.PrimaryKey)
+		if k.Name == "" && n.dialect == "postgresql" {
+			k.Name = pgName(des.Name, "pkey") // a model's key, named as PostgreSQL names it
+		}
 		out = append(out, Change{Kind: RemovePK, Table: des.Name, Name: k.Name,
 			Up:   []op.Op{&op.DropConstraint{Table: des.Name, Name: k.Name, Kind: op.PrimaryKey}},
 			Down: []op.Op{&op.AddPrimaryKey{Table: des.Name, Key: k}}})

@@ -251,10 +251,10 @@ func (n normalizer) defaultKey(c *schema.Column) string {
 	case "", "null":
 		return ""
 	case "now()", "current_timestamp", "current_timestamp()", "localtimestamp", "localtimestamp()",
-		"localtime", "localtime()", "transaction_timestamp()", "statement_timestamp()":
-		if s != "localtime" && s != "localtime()" || c.Type.Kind != schema.KindTime {
-			return "current_timestamp"
-		}
+		"transaction_timestamp()", "statement_timestamp()":
+		// The moment the row is written, however each server spells it
+		// (PostgreSQL now(), MariaDB current_timestamp()).
+		return "current_timestamp"
 	}
 	// A number may come back quoted ('0' from a numeric column on
 	// PostgreSQL, a string column's '1') or with trailing zeros (0.00 for
@@ -271,9 +271,6 @@ func (n normalizer) defaultKey(c *schema.Column) string {
 		return "'" + strings.ReplaceAll(lit, "'", "''") + "'"
 	}
 	if num, ok := number(s); ok {
-		if c.Type.Kind == schema.KindBoolean && (num == "0" || num == "1") {
-			return num
-		}
 		return num
 	}
 	if c.Type.Kind == schema.KindBoolean {
