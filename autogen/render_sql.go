@@ -31,11 +31,33 @@ import (
 // database holding current, and each step's statements are run there
 // before the next step renders: the SQL written has run once already, and
 // every rebuild copies the table as the steps before it left it. The
-// downgrade renders against the upgraded scratch the same way.
+// downgrade renders against the upgraded scratch the same way. That
+// scratch holds only what current says: when the database itself is
+// SQLite, use RenderSQLFrom, or a rebuild drops the table's triggers and
+// fails on the views over it.
 //
 // The result is checked before it is returned: behind a header it parses
 // as a script whose sections split into exactly the statements rendered.
 func RenderSQL(ctx context.Context, dialects []string, current *schema.Schema, up, down []Step) (string, error) {
+	return renderSQL(ctx, nil, dialects, current, up, down)
+}
+
+// RenderSQLFrom is RenderSQL for a database that is SQLite and open: the
+// scratch database SQLite's steps render against is a copy of live's own
+// DDL (its tables, indexes, views and triggers as sqlite_schema holds
+// them) instead of current rendered afresh. A rebuild then keeps what the
+// model cannot say as the live table has it: declared types, collations,
+// the triggers DROP TABLE would take with it, and the views SQLite's
+// RENAME checks. live is only read. The other dialects render as in
+// RenderSQL.
+func RenderSQLFrom(ctx context.Context, live op.Querier, dialects []string, current *schema.Schema, up, down []Step) (string, error) {
+	if live == nil {
+		return "", fmt.Errorf("render SQL: no live SQLite database given")
+	}
+	return renderSQL(ctx, live, dialects, current, up, down)
+}
+
+func renderSQL(ctx context.Context, live op.Querier, dialects []string, current *schema.Schema, up, down []Step) (string, error) {
 	names, err := canonicalDialects(dialects)
 	if err != nil {
 		return "", err
@@ -43,7 +65,7 @@ func RenderSQL(ctx context.Context, dialects []string, current *schema.Schema, u
 	var b strings.Builder
 	want := map[string][2][]string{} // section marker -> statements, for the check
 	for i, name := range names {
-		ups, downs, err := renderDialect(ctx, name, current, up, down)
+		ups, downs, err := renderDialect(ctx, live, name, current, up, down)
 		if err != nil {
 			return "", err
 		}
@@ -116,9 +138,9 @@ func statementsOf(steps []renderedStep) []string {
 }
 
 // renderDialect renders both directions for one dialect.
-func renderDialect(ctx context.Context, name string, current *schema.Schema, up, down []Step) (ups, downs []renderedStep, err error) {
+func renderDialect(ctx context.Context, live op.Querier, name string, current *schema.Schema, up, down []Step) (ups, downs []renderedStep, err error) {
 	if name == "sqlite" {
-		return renderSQLite(ctx, current, up, down)
+		return renderSQLite(ctx, live, current, up, down)
 	}
 	var r op.Renderer = postgres.Dialect{}
 	if name == "mysql" {
@@ -162,7 +184,7 @@ func newRenderedStep(s Step, stmts []string) renderedStep {
 // holding current, running each step's statements there as a migration
 // would (through op.Operations, so that a rebuild's foreign keys are
 // verified too).
-func renderSQLite(ctx context.Context, current *schema.Schema, up, down []Step) (ups, downs []renderedStep, err error) {
+func renderSQLite(ctx context.Context, live op.Querier, current *schema.Schema, up, down []Step) (ups, downs []renderedStep, err error) {
 	scratch, err := sqlite.Open(ctx, "")
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqlite: opening the scratch database: %w", err)
@@ -174,7 +196,12 @@ func renderSQLite(ctx context.Context, current *schema.Schema, up, down []Step) 
 	}
 	defer conn.Close()
 	d := sqlite.Dialect{}
-	if err := createScratch(ctx, conn, d, current, up, down); err != nil {
+	if live != nil {
+		err = copySchema(ctx, live, conn)
+	} else {
+		err = createScratch(ctx, conn, d, current, up, down)
+	}
+	if err != nil {
 		return nil, nil, err
 	}
 	render := func(dir string, steps []Step) ([]renderedStep, error) {
@@ -235,6 +262,48 @@ func createScratch(ctx context.Context, conn *sql.Conn, d sqlite.Dialect, curren
 			if _, err := conn.ExecContext(ctx, s); err != nil {
 				return fmt.Errorf("sqlite: creating table %s of the current schema in a scratch database: %w", t.Name, err)
 			}
+		}
+	}
+	return nil
+}
+
+// copySchema runs live's DDL in the scratch database: tables first, then
+// indexes, views and triggers, each kind in the order it was created.
+// SQLite's own objects are left out, and so are the shadow tables a
+// virtual table made, which creating it again makes anew.
+func copySchema(ctx context.Context, live op.Querier, conn *sql.Conn) error {
+	rows, err := live.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_schema
+		WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
+		ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, rowid`)
+	if err != nil {
+		return fmt.Errorf("sqlite: reading the live schema: %w", err)
+	}
+	type object struct{ typ, name, sql string }
+	var objs []object
+	for rows.Next() {
+		var o object
+		if err := rows.Scan(&o.typ, &o.name, &o.sql); err != nil {
+			rows.Close()
+			return fmt.Errorf("sqlite: reading the live schema: %w", err)
+		}
+		objs = append(objs, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: reading the live schema: %w", err)
+	}
+	for _, o := range objs {
+		if o.typ == "table" {
+			var n int
+			if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE name = ?", o.name).Scan(&n); err != nil {
+				return fmt.Errorf("sqlite: copying the live schema: %w", err)
+			}
+			if n > 0 {
+				continue // a virtual table's shadow table, made with it
+			}
+		}
+		if _, err := conn.ExecContext(ctx, o.sql); err != nil {
+			return fmt.Errorf("sqlite: copying %s %s of the live schema into a scratch database: %w", o.typ, o.name, err)
 		}
 	}
 	return nil

@@ -558,3 +558,55 @@ func dump(s *schema.Schema) string {
 	}
 	return b.String()
 }
+
+// TestRenderSQLFromLive renders a rebuild against a live SQLite file
+// whose table has what the model cannot say (a collation, a trigger on
+// it, a view over it): the script keeps them all, and runs.
+func TestRenderSQLFromLive(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t, testdb.SQLite(t))
+	for _, stmt := range []string{
+		"CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT COLLATE NOCASE NOT NULL, nickname VARCHAR(20), email VARCHAR(255))",
+		"CREATE TABLE audit (what TEXT)",
+		"CREATE INDEX ix_users_name ON users (name)",
+		"CREATE VIEW v_users AS SELECT id, name FROM users",
+		"CREATE TRIGGER users_audit AFTER INSERT ON users BEGIN INSERT INTO audit (what) VALUES ('insert ' || NEW.name); END",
+		"INSERT INTO users (id, name, nickname) VALUES (1, 'Ann', 'a')",
+	} {
+		db.exec(t, stmt)
+	}
+	current := db.inspect(t)
+	up := []Step{{Op: &op.DropColumn{Table: "users", Column: "nickname"}}}
+	down := []Step{{Op: &op.AddColumn{Table: "users", Column: schema.NewColumn("nickname", schema.String(20))}}}
+	body, err := RenderSQLFrom(ctx, db.conn, []string{"sqlite"}, current, up, down)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "render_sql_from_live.sql", []byte(body))
+	s := parseBody(t, body)
+
+	db.runScript(t, statements(t, s, "sqlite", graph.Up))
+	if got := testdb.Strings(t, db.conn, "SELECT name FROM sqlite_schema WHERE type IN ('index', 'view', 'trigger') ORDER BY name"); !slices.Equal(got, []string{"ix_users_name", "users_audit", "v_users"}) {
+		t.Errorf("after the upgrade: %q", got)
+	}
+	if got := testdb.Strings(t, db.conn, "SELECT sql FROM sqlite_schema WHERE name = 'users'"); len(got) != 1 || !strings.Contains(got[0], "COLLATE NOCASE") {
+		t.Errorf("users after the upgrade: %q", got)
+	}
+	db.exec(t, "INSERT INTO users (id, name) VALUES (2, 'Bob')")
+	if got := testdb.Strings(t, db.conn, "SELECT what FROM audit"); !slices.Equal(got, []string{"insert Ann", "insert Bob"}) {
+		t.Errorf("the trigger after the upgrade: audit holds %q", got)
+	}
+	if got := testdb.Strings(t, db.conn, "SELECT name FROM v_users WHERE name = 'ann'"); !slices.Equal(got, []string{"Ann"}) {
+		t.Errorf("the view (and NOCASE) after the upgrade: %q", got)
+	}
+
+	// The column comes back, last (as ADD COLUMN puts it).
+	db.runScript(t, statements(t, s, "sqlite", graph.Down))
+	if got := db.inspect(t).Table("users"); got == nil || got.Column("nickname") == nil || got.Columns[3].Name != "nickname" {
+		t.Errorf("users after the downgrade: %s", dump(db.inspect(t)))
+	}
+
+	if _, err := RenderSQLFrom(ctx, nil, []string{"sqlite"}, current, up, down); err == nil {
+		t.Error("RenderSQLFrom without a database: no error")
+	}
+}
