@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"slices"
 	"strings"
 
@@ -174,4 +175,23 @@ func (e *NotUpToDateError) Error() string {
 		at = strings.Join(e.Current, ", ")
 	}
 	return fmt.Sprintf("target database is not up to date: it is at %s, and %s not applied", at, strings.Join(e.Missing, ", "))
+}
+
+// Excluding is an Options.IncludeTable that leaves out the tables matching
+// any of patterns (path.Match syntax, compared in lower case): another
+// component's tables in a shared database (`exclude_tables` in
+// retort.ini). Patterns are checked by config.ParsePatterns; one that is
+// malformed matches nothing.
+func Excluding(patterns ...string) func(string) bool {
+	if len(patterns) == 0 {
+		return nil
+	}
+	return func(table string) bool {
+		for _, p := range patterns {
+			if ok, _ := path.Match(strings.ToLower(p), strings.ToLower(table)); ok {
+				return false
+			}
+		}
+		return true
+	}
 }

@@ -42,7 +42,7 @@ func (s *session) compareModels(ctx context.Context, a *app) (*comparison, error
 	name := s.db.Dialect().Name()
 	return &comparison{
 		current: current,
-		changes: autogen.Compare(current, desired, autogen.Options{Dialect: name}),
+		changes: autogen.Compare(current, desired, autogen.Options{Dialect: name, IncludeTable: autogen.Excluding(s.settings.ExcludeTables...)}),
 		dialect: name,
 	}, nil
 }

@@ -23,8 +23,12 @@ revision_ids = %s
 # per-migration | all | none
 transaction_mode = per-migration
 lock_timeout = 60s
-# What generated scripts must cover, e.g. mysql, postgresql, sqlite.
+# What generated scripts must cover, e.g. mysql, postgresql, sqlite
+# (empty: the database's own dialect).
 dialects =
+# The models for check and revision --autogenerate: a schema file of
+# CREATE statements, relative to this file, e.g. schema.sql.
+models =
 
 [database]
 # SQLAlchemy-style URL; %%(here)s is this file's folder.

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -50,6 +51,9 @@ type Settings struct {
 	LockTimeout        time.Duration // default 60s
 	Dialects           []string      // each one of sqlite, postgresql, mysql
 	Models             string        // resolved against Dir; "" if not set
+	// ExcludeTables are path.Match patterns of tables that check and
+	// autogenerate leave alone: another component's, in a shared database.
+	ExcludeTables []string
 	Connection         string        // the database URL in effect, "" if none
 	ConnectionSource   string        // where Connection came from, for messages
 }
@@ -93,6 +97,7 @@ var retortKeys = []string{
 	"lock_timeout",
 	"dialects",
 	"models",
+	"exclude_tables",
 }
 
 var (
@@ -283,6 +288,16 @@ func (st *Settings) loadRetortINI(path string, data []byte) error {
 		st.Models = resolve(st.Dir, v)
 	}
 
+	if v, err = val("exclude_tables"); err != nil {
+		return err
+	} else if v != "" {
+		pats, err := ParsePatterns(v)
+		if err != nil {
+			return bad("exclude_tables", v, err.Error())
+		}
+		st.ExcludeTables = pats
+	}
+
 	conn, ok, err := get("database", "connection")
 	if err != nil {
 		return err
@@ -314,6 +329,18 @@ func ParseLockTimeout(s string) (time.Duration, error) {
 		return 0, errors.New("must not be negative")
 	}
 	return d, nil
+}
+
+// ParsePatterns splits a comma- or space-separated list of table name
+// patterns (path.Match syntax: neutron_*, ml2_?) and checks each.
+func ParsePatterns(s string) ([]string, error) {
+	pats := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+	for _, p := range pats {
+		if _, err := path.Match(p, ""); err != nil {
+			return nil, fmt.Errorf("bad pattern %q: %v", p, err)
+		}
+	}
+	return pats, nil
 }
 
 // ParseDialects splits a comma- or space-separated list of dialect names,

@@ -76,6 +76,7 @@ transaction_mode = all
 lock_timeout = 30
 dialects = postgres, mariadb sqlite,postgresql
 models = schema.sql
+exclude_tables = neutron_*, ml2_? alembic_version
 
 [database]
 connection = sqlite:///%(here)s/app.db ; where the data lives
@@ -99,6 +100,7 @@ keys = root
 		LockTimeout:        30 * time.Second,
 		Dialects:           []string{"postgresql", "mysql", "sqlite"},
 		Models:             filepath.Join(confDir, "schema.sql"),
+		ExcludeTables:      []string{"neutron_*", "ml2_?", "alembic_version"},
 		Connection:         "sqlite:///" + confDir + "/app.db",
 		ConnectionSource:   ini,
 	}
@@ -304,6 +306,7 @@ func TestLoadErrors(t *testing.T) {
 		{"negative lock_timeout", "[retort]\nlock_timeout = -5s\n", []string{`lock_timeout = "-5s"`, "negative"}},
 		{"dialects", "[retort]\ndialects = mysql, oracle\n", []string{`[retort] dialects = "mysql, oracle"`, `unknown dialect "oracle"`}},
 		{"dialect typo", "[retort]\ndialects = postgre\n", []string{`did you mean "postgres"?`}},
+		{"exclude_tables", "[retort]\nexclude_tables = neutron_[\n", []string{`[retort] exclude_tables = "neutron_["`, `bad pattern "neutron_["`}},
 		{"interpolation", "[retort]\nscript_location = %(root)s/m\n", []string{"[retort] script_location", "%(root)s"}},
 	}
 	for _, tt := range tests {
