@@ -152,7 +152,7 @@ func renderDialect(ctx context.Context, live op.Querier, name string, current *s
 			if s.Op == nil {
 				return nil, fmt.Errorf("%s %s: step %d has no operation", name, dir, i+1)
 			}
-			stmts, err := r.Render(ctx, nil, s.Op)
+			stmts, err := r.Render(ctx, nil, adapt(name, s.Op))
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %s: %w", name, dir, s.Op.Describe(), err)
 			}
@@ -178,6 +178,63 @@ func newRenderedStep(s Step, stmts []string) renderedStep {
 		}
 	}
 	return r
+}
+
+// adapt fits an operation made from another dialect's inspection to
+// dialectName. A primary key inspected without a name (SQLite and MySQL
+// report none) is dropped on PostgreSQL by the name PostgreSQL gives an
+// unnamed one, <table>_pkey, which offline SQL cannot look up. Elsewhere,
+// PostgreSQL's casts ('a'::character varying) are taken out of defaults,
+// checks and index predicates, which neither SQLite nor MySQL can read.
+func adapt(dialectName string, o op.Op) op.Op {
+	if dialectName == "postgresql" {
+		if dc, ok := o.(*op.DropConstraint); ok && dc.Kind == op.PrimaryKey && dc.Name == "" {
+			c := *dc
+			c.Name = pgName(dc.Table, "pkey")
+			return &c
+		}
+		return o
+	}
+	switch x := o.(type) {
+	case *op.CreateTable:
+		if x.Table != nil {
+			return &op.CreateTable{Table: withoutCasts(x.Table)}
+		}
+	case *op.DropTable:
+		if x.Table != nil {
+			return &op.DropTable{Name: x.Name, Table: withoutCasts(x.Table)}
+		}
+	case *op.AddColumn:
+		if x.Column != nil && strings.Contains(x.Column.Default, "::") {
+			c := *x.Column
+			c.Default = stripCasts(c.Default)
+			return &op.AddColumn{Table: x.Table, Column: &c}
+		}
+	case *op.AlterColumn:
+		c := *x
+		if x.Default != nil {
+			c.Default = op.Str(stripCasts(*x.Default))
+		}
+		if x.Existing != nil {
+			e := *x.Existing
+			e.Default = stripCasts(e.Default)
+			c.Existing = &e
+		}
+		return &c
+	case *op.AddCheck:
+		if x.Constraint != nil {
+			ck := *x.Constraint
+			ck.Expr = stripCasts(ck.Expr)
+			return &op.AddCheck{Table: x.Table, Constraint: &ck}
+		}
+	case *op.CreateIndex:
+		if x.Index != nil {
+			ix := *x.Index
+			ix.Where = stripCasts(ix.Where)
+			return &op.CreateIndex{Table: x.Table, Index: &ix}
+		}
+	}
+	return o
 }
 
 // renderSQLite renders the steps against a scratch in-memory database
@@ -218,7 +275,7 @@ func renderSQLite(ctx context.Context, live op.Querier, current *schema.Schema, 
 				stmts = append(stmts, stmt)
 				return nil
 			})
-			if err := ops.Run(ctx, s.Op); err != nil {
+			if err := ops.Run(ctx, adapt("sqlite", s.Op)); err != nil {
 				return nil, fmt.Errorf("sqlite %s: %w", dir, err)
 			}
 			out = append(out, newRenderedStep(s, stmts))
@@ -251,7 +308,7 @@ func createScratch(ctx context.Context, conn *sql.Conn, d sqlite.Dialect, curren
 		}
 	}
 	for _, t := range fkOrder(current.Tables) {
-		stmts, err := d.Render(ctx, conn, &op.CreateTable{Table: t})
+		stmts, err := d.Render(ctx, conn, &op.CreateTable{Table: withoutCasts(t)})
 		if err != nil {
 			if !named[strings.ToLower(t.Name)] {
 				continue
@@ -307,6 +364,76 @@ func copySchema(ctx context.Context, live op.Querier, conn *sql.Conn) error {
 		}
 	}
 	return nil
+}
+
+// withoutCasts is t with PostgreSQL's casts (::type) taken out of its
+// defaults, checks and index predicates, as PostgreSQL's inspection
+// reports them ('a'::character varying): SQLite reads the expressions
+// without them, and a SQLite rebuild copies them into the script.
+func withoutCasts(t *schema.Table) *schema.Table {
+	c := t.Clone()
+	for _, col := range c.Columns {
+		col.Default = stripCasts(col.Default)
+	}
+	for _, ck := range c.Checks {
+		ck.Expr = stripCasts(ck.Expr)
+	}
+	for _, ix := range c.Indexes {
+		ix.Where = stripCasts(ix.Where)
+	}
+	return c
+}
+
+// stripCasts removes ::type casts outside string literals and quoted
+// names, keeping the rest of s as written.
+func stripCasts(s string) string {
+	if !strings.Contains(s, "::") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch == '\'' || ch == '"':
+			j := i + 1
+			for j < len(s) && !(s[j] == ch && (j+1 >= len(s) || s[j+1] != ch)) {
+				if s[j] == ch {
+					j++ // a doubled quote
+				}
+				j++
+			}
+			b.WriteString(s[i:min(j+1, len(s))])
+			i = j
+		case ch == ':' && i+1 < len(s) && s[i+1] == ':':
+			// The type name may hold spaces ("character varying"), a
+			// schema, quotes, a length and [].
+			j := i + 2
+			for j < len(s) {
+				if isWordByte(s[j]) || s[j] == '.' || s[j] == '"' {
+					j++
+					continue
+				}
+				if strings.HasPrefix(s[j:], "[]") {
+					j += 2
+					continue
+				}
+				if s[j] == ' ' && typeWordFollows(s[j+1:]) {
+					j++
+					continue
+				}
+				break
+			}
+			if j < len(s) && s[j] == '(' {
+				if k := strings.IndexByte(s[j:], ')'); k >= 0 {
+					j += k + 1
+				}
+			}
+			i = j - 1
+		default:
+			b.WriteByte(ch)
+		}
+	}
+	return b.String()
 }
 
 // tablesOf names the tables an operation acts on or refers to.

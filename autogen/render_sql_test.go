@@ -610,3 +610,25 @@ func TestRenderSQLFromLive(t *testing.T) {
 		t.Error("RenderSQLFrom without a database: no error")
 	}
 }
+
+func TestStripCasts(t *testing.T) {
+	for in, want := range map[string]string{
+		"'a'::character varying":                    "'a'",
+		"'it''s'::text":                             "'it''s'",
+		"'x::y'::text":                              "'x::y'",
+		"(kind)::text = ANY (ARRAY['a'::text])":     "(kind) = ANY (ARRAY['a'])",
+		"'2020-01-01'::timestamp without time zone": "'2020-01-01'",
+		"0":                         "0",
+		`"a::b" > 1::numeric(10,2)`: `"a::b" > 1`,
+	} {
+		if got := stripCasts(in); got != want {
+			t.Errorf("stripCasts(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// A primary key inspected without a name drops on PostgreSQL by the
+	// name PostgreSQL gives it.
+	got := adapt("postgresql", &op.DropConstraint{Table: "t", Kind: op.PrimaryKey}).(*op.DropConstraint)
+	if got.Name != "t_pkey" {
+		t.Errorf("PostgreSQL drops the unnamed key of t as %q", got.Name)
+	}
+}
