@@ -28,28 +28,39 @@ var snapshotsMigrations = []*retort.Migration{{
 	Revision: "007",
 	Message:  "Add snapshot table",
 	Upgrade: func(ctx context.Context, op *op.Operations) error {
-		return op.CreateTable(ctx, schema.NewTable("database_snapshots",
-			schema.Col("created_at", schema.DateTime()),
-			schema.Col("updated_at", schema.DateTime()),
-			schema.Col("deleted_at", schema.DateTime()),
-			schema.Col("deleted", schema.Boolean()),
-			schema.Col("id", schema.Integer(), schema.PrimaryKey(), schema.AutoIncrement()),
-			schema.Col("uuid", schema.String(36), schema.NotNull()),
-			schema.Col("user_id", schema.String(32), schema.NotNull()),
-			schema.Col("instance_id", schema.String(36)),
-			schema.Col("name", schema.String(255)),
-			schema.Col("description", schema.String(255)),
-			schema.Col("state", schema.String(32)),
-			schema.UniqueIndexOn("ix_database_snapshots_uuid", "uuid"),
-			schema.IndexOn("ix_database_snapshots_user_id", "user_id"),
-		))
+		return op.CreateTable(ctx, snapshotsModel())
 	},
 	Downgrade: func(ctx context.Context, op *op.Operations) error {
 		return op.DropTable(ctx, "database_snapshots")
 	},
 }}
 
+// snapshotsModel is the table as the models declare it; extra parts are
+// the models running ahead of the migrations.
+func snapshotsModel(extra ...schema.TablePart) *schema.Table {
+	return schema.NewTable("database_snapshots", append([]schema.TablePart{
+		schema.Col("created_at", schema.DateTime()),
+		schema.Col("updated_at", schema.DateTime()),
+		schema.Col("deleted_at", schema.DateTime()),
+		schema.Col("deleted", schema.Boolean()),
+		schema.Col("id", schema.Integer(), schema.PrimaryKey(), schema.AutoIncrement()),
+		schema.Col("uuid", schema.String(36), schema.NotNull()),
+		schema.Col("user_id", schema.String(32), schema.NotNull()),
+		schema.Col("instance_id", schema.String(36)),
+		schema.Col("name", schema.String(255)),
+		schema.Col("description", schema.String(255)),
+		schema.Col("state", schema.String(32)),
+		schema.UniqueIndexOn("ix_database_snapshots_uuid", "uuid"),
+		schema.IndexOn("ix_database_snapshots_user_id", "user_id"),
+	}, extra...)...)
+}
+
 func runSnapshots(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	return runSnapshotsWith(t, nil, args...)
+}
+
+// runSnapshotsWith runs the snapshots project's own CLI with Go models.
+func runSnapshotsWith(t *testing.T, models *schema.Schema, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	t.Chdir(t.TempDir())
 	var out, errb bytes.Buffer
@@ -59,6 +70,7 @@ func runSnapshots(t *testing.T, args ...string) (stdout, stderr string, code int
 		Stderr:     &errb,
 		Getenv:     func(string) string { return "" },
 		Migrations: snapshotsMigrations,
+		Models:     models,
 	}, args)
 	return out.String(), errb.String(), code
 }
@@ -99,6 +111,18 @@ func TestSnapshotsGoMigration(t *testing.T) {
 			if stdout, _, _ := runSnapshots(t, "--database-connection", url, "current"); stdout != "007 (head)\n" {
 				t.Fatalf("current: %q", stdout)
 			}
+			// The project's Go models match what its Go migration made.
+			models := schema.NewSchema(snapshotsModel())
+			if stdout, stderr, code := runSnapshotsWith(t, models, "--database-connection", url, "check"); code != 0 || stdout != "No new upgrade operations detected.\n" {
+				t.Fatalf("check: exit %d\n%s%s", code, stdout, stderr)
+			}
+			ahead := schema.NewSchema(snapshotsModel(schema.Col("size", schema.BigInt())))
+			stdout, stderr, code = runSnapshotsWith(t, ahead, "--database-connection", url, "check")
+			if code != 1 || !strings.HasPrefix(stdout, "add_column database_snapshots.size ") ||
+				!strings.Contains(stderr, "FAILED: New upgrade operations detected: 1 difference between the models and the database") {
+				t.Fatalf("check with a new column in the models: exit %d\n%s%s", code, stdout, stderr)
+			}
+
 			tb := inspectTable(t, url, "database_snapshots")
 			// The primary key's name and MySQL's engine and charset are the
 			// server's choice, not the declaration's.
