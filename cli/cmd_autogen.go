@@ -83,26 +83,35 @@ func (a *app) logChanges(changes []autogen.Change) {
 // (`dialects` in retort.ini), or the database's own.
 func (a *app) autogenerate(cmd *cobra.Command, f revisionFlags) error {
 	ctx := cmd.Context()
-	var cmp *comparison
+	var body string
 	var p *project
 	err := a.withSession(ctx, false, func(s *session) error {
-		var err error
-		cmp, err = s.compareModels(ctx, a)
 		p = s.project
-		return err
+		cmp, err := s.compareModels(ctx, a)
+		if err != nil {
+			return err
+		}
+		a.logChanges(cmp.changes)
+		dialects := p.settings.Dialects
+		if len(dialects) == 0 {
+			dialects = []string{cmp.dialect}
+		}
+		up, down := autogen.Plan(cmp.changes)
+		if cmp.dialect == "sqlite" {
+			// SQLite's rebuilds render against a copy of the live
+			// database's own DDL, so they keep what the model cannot say
+			// (triggers, views, collations, declared types).
+			body, err = autogen.RenderSQLFrom(ctx, s.db.SQL(), dialects, cmp.current, up, down)
+		} else {
+			body, err = autogen.RenderSQL(ctx, dialects, cmp.current, up, down)
+		}
+		if err != nil {
+			return fmt.Errorf("writing the generated revision: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
-	}
-	a.logChanges(cmp.changes)
-	dialects := p.settings.Dialects
-	if len(dialects) == 0 {
-		dialects = []string{cmp.dialect}
-	}
-	up, down := autogen.Plan(cmp.changes)
-	body, err := autogen.RenderSQL(ctx, dialects, cmp.current, up, down)
-	if err != nil {
-		return fmt.Errorf("writing the generated revision: %w", err)
 	}
 	return a.newRevisionIn(cmd, p, f, body)
 }

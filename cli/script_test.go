@@ -283,6 +283,13 @@ func cmdSQLExec(ts *testscript.TestScript, neg bool, args []string) {
 	db, _ := openDB(ts)
 	defer db.Close()
 	_, err := db.Exec(args[0])
+	if neg {
+		if err == nil {
+			ts.Fatalf("%s: succeeded, want an error", args[0])
+		}
+		ts.Logf("%s: %v", args[0], err)
+		return
+	}
 	ts.Check(err)
 }
 
