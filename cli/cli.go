@@ -55,6 +55,19 @@ type Options struct {
 	// `revision --autogenerate` read the schema file that retort.ini's
 	// `models` names.
 	Models *schema.Schema
+	// GoMigrations lets `revision` write new Go migrations into the
+	// project's source (with --autogenerate, the operations that take the
+	// database to Models); a rebuild then compiles them in.
+	GoMigrations *GoMigrationsDir
+}
+
+// GoMigrationsDir is where a project's own CLI writes new Go migrations:
+// each a file <id>_<slug>.go in Dir whose init func appends the migration
+// to the project's own set, so that retort keeps no registry.
+type GoMigrationsDir struct {
+	Dir     string // the package's folder, relative to the working directory
+	Package string // its package name, e.g. "migrations"
+	SetVar  string // its []*retort.Migration variable, e.g. "All"
 }
 
 // compiled reports whether the project's migrations are given in code.

@@ -35,6 +35,9 @@ func (a *app) revisionCmd() *cobra.Command {
 		Short: "Create a new revision script from the template",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.opts.compiled() && a.opts.GoMigrations != nil {
+				return a.newGoRevision(cmd, f, autogenerate)
+			}
 			if err := a.writable("revision"); err != nil {
 				return err
 			}
@@ -86,13 +89,9 @@ func (a *app) newRevisionIn(cmd *cobra.Command, p *project, f revisionFlags, bod
 	if err != nil {
 		return err
 	}
-	deps := make([]string, 0, len(f.dependsOn))
-	for _, d := range f.dependsOn {
-		r, err := p.graph.Get(d)
-		if err != nil {
-			return fmt.Errorf("--depends-on %s: %w", d, err)
-		}
-		deps = append(deps, r.ID)
+	deps, err := p.dependencies(f.dependsOn)
+	if err != nil {
+		return err
 	}
 	return a.writeRevision(cmd, p, script.New{
 		Revises:      parents,
@@ -103,13 +102,26 @@ func (a *app) newRevisionIn(cmd *cobra.Command, p *project, f revisionFlags, bod
 	}, f.revID)
 }
 
+// dependencies resolves --depends-on to full ids.
+func (p *project) dependencies(refs []string) ([]string, error) {
+	deps := make([]string, 0, len(refs))
+	for _, d := range refs {
+		r, err := p.graph.Get(d)
+		if err != nil {
+			return nil, fmt.Errorf("--depends-on %s: %w", d, err)
+		}
+		deps = append(deps, r.ID)
+	}
+	return deps, nil
+}
+
 // parentsFor resolves --head by Alembic's rules: the single head by
 // default, "base" for a new base, and a non-head only with --splice.
 func (p *project) parentsFor(head string, splice bool) ([]string, error) {
 	if head == "base" {
 		return nil, nil
 	}
-	if len(p.scripts) == 0 {
+	if len(p.graph.Revisions()) == 0 {
 		if head == "head" || head == "heads" {
 			return nil, nil
 		}
@@ -132,27 +144,36 @@ func (p *project) parentsFor(head string, splice bool) ([]string, error) {
 	return ids, nil
 }
 
+// newID is the id for a new revision: revID if given and free, else the
+// next one revision_ids makes. It also refuses branch labels already
+// taken.
+func (p *project) newID(revID string, labels []string, now time.Time) (string, error) {
+	for _, l := range labels {
+		if r, err := p.graph.Get(l); err == nil && slices.Contains(r.BranchLabels, l) {
+			return "", fmt.Errorf("branch label %q is already used by revision %s (%s)", l, r.ID, r.File)
+		}
+	}
+	if revID != "" {
+		if r := p.graph.Revision(revID); r != nil {
+			return "", fmt.Errorf("revision %s is already present in %s", revID, r.File)
+		}
+		return revID, nil
+	}
+	revs := p.graph.Revisions()
+	existing := make([]string, len(revs))
+	for i, r := range revs {
+		existing[i] = r.ID
+	}
+	return script.NextID(p.settings.RevisionIDs, existing, now)
+}
+
 // writeRevision names, renders and writes a new script, then checks that
 // the versions folder still forms a valid graph with it.
 func (a *app) writeRevision(cmd *cobra.Command, p *project, n script.New, revID string) error {
-	existing := make([]string, len(p.scripts))
-	for i, s := range p.scripts {
-		existing[i] = s.ID
-	}
-	for _, l := range n.BranchLabels {
-		if r, err := p.graph.Get(l); err == nil && slices.Contains(r.BranchLabels, l) {
-			return fmt.Errorf("branch label %q is already used by revision %s (%s)", l, r.ID, r.File)
-		}
-	}
 	now := timeNow()
-	if revID == "" {
-		id, err := script.NextID(p.settings.RevisionIDs, existing, now)
-		if err != nil {
-			return err
-		}
-		revID = id
-	} else if s := p.byID[revID]; s != nil {
-		return fmt.Errorf("revision %s is already present in %s", revID, s.File)
+	revID, err := p.newID(revID, n.BranchLabels, now)
+	if err != nil {
+		return err
 	}
 	n.ID, n.Created = revID, now
 	tmpl, err := p.template()

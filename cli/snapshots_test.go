@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"go/format"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -199,4 +200,73 @@ func inspectTable(t *testing.T, url, name string) *schema.Table {
 		t.Fatal(err)
 	}
 	return s.Table(name)
+}
+
+// A project's own CLI with GoMigrations writes new revisions as Go
+// migration files into its source: with --autogenerate, the operations
+// that take the database to its Go models.
+func TestGoRevision(t *testing.T) {
+	url := testdb.SQLite(t)
+	src := t.TempDir()
+	run := func(models *schema.Schema, args ...string) (string, string, int) {
+		t.Helper()
+		var out, errb bytes.Buffer
+		code := cli.Main(context.Background(), cli.Options{
+			Name:         "snapshots-db-manage",
+			Stdout:       &out,
+			Stderr:       &errb,
+			Getenv:       func(string) string { return "" },
+			Migrations:   snapshotsMigrations,
+			Models:       models,
+			GoMigrations: &cli.GoMigrationsDir{Dir: src, Package: "migrations", SetVar: "All"},
+		}, append([]string{"--database-connection", url}, args...))
+		return out.String(), errb.String(), code
+	}
+	ahead := schema.NewSchema(snapshotsModel(schema.Col("size", schema.BigInt())))
+
+	// Behind its heads, the database is refused and nothing is written.
+	if _, stderr, code := run(ahead, "revision", "--autogenerate", "--rev-id", "008", "-m", "add size"); code != 1 ||
+		!strings.Contains(stderr, "FAILED: target database is not up to date: it is at base, and 007 not applied") {
+		t.Fatalf("autogenerate at base: exit %d\n%s", code, stderr)
+	}
+	if files, _ := os.ReadDir(src); len(files) != 0 {
+		t.Fatalf("files written by a refused autogenerate: %v", files)
+	}
+
+	if _, stderr, code := run(nil, "upgrade", "head"); code != 0 {
+		t.Fatalf("upgrade head: %s", stderr)
+	}
+	stdout, stderr, code := run(ahead, "revision", "--autogenerate", "--rev-id", "008", "-m", "add size")
+	if code != 0 {
+		t.Fatalf("revision --autogenerate: exit %d\n%s", code, stderr)
+	}
+	path := filepath.Join(src, "008_add_size.go")
+	if !strings.HasSuffix(stdout, "008_add_size.go ...  done\n") || !strings.Contains(stderr, "Detected add_column database_snapshots.size") {
+		t.Fatalf("revision --autogenerate said:\n%s%s", stdout, stderr)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if formatted, err := format.Source(data); err != nil || !bytes.Equal(formatted, data) {
+		t.Fatalf("the generated file is not gofmt-clean (%v):\n%s", err, data)
+	}
+	for _, want := range []string{"package migrations\n", "All = append(All, &retort.Migration{", `"008"`, `"007"`, "op.AddColumn", `"size"`, "schema.BigInt()", "op.DropColumn"} {
+		if !bytes.Contains(data, []byte(want)) {
+			t.Errorf("the generated file lacks %q:\n%s", want, data)
+		}
+	}
+
+	// Without --autogenerate: an empty migration to fill in, on the same head
+	// (008 is not compiled in until the project is rebuilt).
+	if _, stderr, code := run(nil, "revision", "--rev-id", "009", "-m", "backfill"); code != 0 {
+		t.Fatalf("revision: exit %d\n%s", code, stderr)
+	}
+	empty, err := os.ReadFile(filepath.Join(src, "009_backfill.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(empty, []byte(`"009"`)) || !bytes.Contains(empty, []byte("Upgrade:")) || bytes.Contains(empty, []byte("op.AddColumn")) {
+		t.Errorf("the empty migration:\n%s", empty)
+	}
 }

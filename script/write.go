@@ -97,69 +97,84 @@ func Render(tmpl string, n New) ([]byte, error) {
 }
 
 // Write renders n with tmpl and stores it in dir as <id>_<slug>.sql,
-// returning the new file's path. It never overwrites a file: the text goes
-// to a temporary file in dir that is then hard-linked into place (which
-// fails if the name is taken), so the script appears complete or not at
-// all, and on any error nothing is left behind. It also refuses an id that
+// returning the new file's path. It never overwrites a file and leaves
+// nothing behind on failure (WriteNewFile), and it refuses an id that
 // already names a script in dir.
 func Write(dir, tmpl string, n New) (string, error) {
 	data, err := Render(tmpl, n)
 	if err != nil {
 		return "", err
 	}
-	name := n.ID + ".sql"
-	if slug := Slug(n.Message); slug != "" {
-		name = n.ID + "_" + slug + ".sql"
-	}
-	final := filepath.Join(dir, name)
+	final := filepath.Join(dir, FileName(n.ID, n.Message, ".sql"))
 	for _, pat := range []string{n.ID + ".sql", n.ID + "_*.sql"} {
 		if m, _ := filepath.Glob(filepath.Join(dir, pat)); len(m) > 0 {
 			return "", fmt.Errorf("writing %s: revision %s already has a script: %s", final, n.ID, m[0])
 		}
 	}
 
-	tmp, err := os.CreateTemp(dir, ".retort-*.tmp")
+	if err := WriteNewFile(final, data); err != nil {
+		return "", err
+	}
+	return final, nil
+}
+
+// WriteNewFile stores data as the new file path, never over an existing
+// one: the text goes to a temporary file beside it that is then
+// hard-linked into place (which fails if the name is taken), so the file
+// appears complete or not at all, and on any error nothing is left behind.
+// Errors name path.
+func WriteNewFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".retort-*.tmp")
 	if err != nil {
-		return "", fmt.Errorf("writing %s: %w", final, err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	tmpName := tmp.Name()
 	defer os.Remove(tmpName) // after the link, or after a failure
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("writing %s: %w", final, err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("writing %s: %w", final, err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("writing %s: %w", final, err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	err = os.Link(tmpName, final)
+	err = os.Link(tmpName, path)
 	if err == nil {
-		return final, nil
+		return nil
 	}
 	if errors.Is(err, os.ErrExist) {
-		return "", fmt.Errorf("writing %s: file already exists", final)
+		return fmt.Errorf("writing %s: file already exists", path)
 	}
 	// Some file systems have no hard links; O_EXCL gives the same promise
 	// of never overwriting, though a crash could leave a partial file.
-	f, err2 := os.OpenFile(final, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err2 := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err2 != nil {
 		if errors.Is(err2, os.ErrExist) {
-			return "", fmt.Errorf("writing %s: file already exists", final)
+			return fmt.Errorf("writing %s: file already exists", path)
 		}
-		return "", fmt.Errorf("writing %s: %w", final, err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	_, err2 = f.Write(data)
 	if err3 := f.Close(); err2 == nil {
 		err2 = err3
 	}
 	if err2 != nil {
-		os.Remove(final)
-		return "", fmt.Errorf("writing %s: %w", final, err2)
+		os.Remove(path)
+		return fmt.Errorf("writing %s: %w", path, err2)
 	}
-	return final, nil
+	return nil
+}
+
+// FileName is a new revision's file name: <id>_<slug><ext>, or <id><ext>
+// when the message gives no slug.
+func FileName(id, message, ext string) string {
+	if slug := Slug(message); slug != "" {
+		return id + "_" + slug + ext
+	}
+	return id + ext
 }
 
 // slugMax is about how long a slug may get; it is cut at a word boundary.
