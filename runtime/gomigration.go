@@ -3,10 +3,15 @@ package runtime
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
+	"hash"
 	"path"
 	"runtime/debug"
 	"slices"
+	"strings"
 
 	"github.com/retort-sql/retort/graph"
 	"github.com/retort-sql/retort/op"
@@ -153,19 +158,26 @@ func (m *Migrator) runFunc(ctx context.Context, db op.Querier, p *plan, exec fun
 		return 0, false, err
 	}
 	k := 0
-	var stmtErr error
+	var stmtErr, resumeErr error
+	sums := newStatementSums()
 	ops := op.New(m.d.Name(), r, db, func(ctx context.Context, stmt string) error {
-		if stmtErr != nil {
+		if stmtErr != nil || resumeErr != nil {
 			// Nothing runs after a failed statement: on a transactional
 			// dialect the step rolls back anyway, on MySQL the log must
 			// stay exact.
-			return fmt.Errorf("not run: statement %d of this migration failed before it: %w", k+1, stmtErr)
+			return fmt.Errorf("not run: statement %d of this migration failed before it: %w", k+1, cmp.Or(stmtErr, resumeErr))
 		}
+		if k == p.from && p.from > 0 {
+			if resumeErr = p.checkResumed(sums.sum()); resumeErr != nil {
+				return resumeErr
+			}
+		}
+		sums.add(stmt)
 		if k < p.from {
 			k++ // applied by the run that this one resumes
 			return nil
 		}
-		p.cur = stmt
+		p.cur, p.sum = stmt, sums.sum()
 		if err := exec(ctx, k, stmt); err != nil {
 			stmtErr = err
 			return err
@@ -175,6 +187,8 @@ func (m *Migrator) runFunc(ctx context.Context, db op.Querier, p *plan, exec fun
 	})
 	err = callRunner(ctx, p.runner, ops, p.step.Direction)
 	switch {
+	case resumeErr != nil:
+		return k, false, resumeErr
 	case stmtErr != nil:
 		if err == nil {
 			err = stmtErr // the func went on after the failure: the step still fails
@@ -185,8 +199,50 @@ func (m *Migrator) runFunc(ctx context.Context, db op.Querier, p *plan, exec fun
 	case k < p.from:
 		return k, false, fmt.Errorf("resuming a Go migration: it issued %d statements, but the log says %d were applied; "+
 			"a resumed Go migration must issue the same statements in the same order", k, p.from)
+	case k == p.from && p.from > 0:
+		if err := p.checkResumed(sums.sum()); err != nil {
+			return k, false, err
+		}
 	}
 	return k, false, nil
+}
+
+// statementSumPrefix marks a log row's checksum that is a Go migration's
+// statement fingerprint: a Go migration has no script text to checksum,
+// so its journaled row records instead what its applied statements were.
+const statementSumPrefix = "stmts:"
+
+// statementSums fingerprints the statements a Go migration issues, in
+// order, so that a resumed run can tell whether the statements it skips
+// are the ones the cut-off run applied. Renderers read the live schema,
+// and a schema that the cut-off run changed can make the same func issue
+// other statements (a CREATE TYPE found existing and left out, a column
+// found renamed), which skipping by count alone would not see.
+type statementSums struct{ h hash.Hash }
+
+func newStatementSums() *statementSums { return &statementSums{h: sha256.New()} }
+
+func (s *statementSums) add(stmt string) {
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(stmt)))
+	s.h.Write(n[:])
+	s.h.Write([]byte(stmt))
+}
+
+func (s *statementSums) sum() string {
+	return statementSumPrefix + hex.EncodeToString(s.h.Sum(nil)[:16])
+}
+
+// checkResumed compares the fingerprint of the statements a resumed Go
+// migration skipped with the one its cut-off run recorded. A row written
+// before fingerprints were recorded has none, and is taken on trust.
+func (p *plan) checkResumed(skipped string) error {
+	if !strings.HasPrefix(p.resumeSum, statementSumPrefix) || skipped == p.resumeSum {
+		return nil
+	}
+	return fmt.Errorf("resuming a Go migration: the first %d statements it issues now are not the %d the failed run applied "+
+		"(the schema it renders against has changed since, or so has the func); nothing more was run. "+
+		"Complete or undo the step by hand and stamp it", p.from, p.from)
 }
 
 // callRunner calls Run, turning a panic into a *PanicError.

@@ -236,7 +236,7 @@ func (j *journal) runFunc(ctx context.Context, p *plan, next *plan) error {
 		b.WriteString(j.progress.SetProgress(k) + ";\n")
 		b.WriteString(stmt + "\n;\n")
 		b.WriteString(j.progress.SetProgress(k+1) + ";\n")
-		fmt.Fprintf(&b, "UPDATE %s SET statements_done = %d WHERE id = %d", m.lt, k+1, id)
+		fmt.Fprintf(&b, "UPDATE %s SET statements_done = %d, checksum = %s WHERE id = %d", m.lt, k+1, j.lit(p.sum), id)
 		if _, err := j.conn.ExecContext(ctx, b.String()); err != nil {
 			se := j.fail(ctx, p, id, k, true, err)
 			if failed, _ = se.(*StepError); failed != nil {
@@ -331,9 +331,9 @@ func (m *Migrator) cutOff(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }) (*LogEntry, error) {
 	var e LogEntry
-	var errText sql.NullString
-	err := q.QueryRowContext(ctx, "SELECT id, revision, direction, status, statements_done, statements_total, error FROM "+m.lt+
-		" WHERE id = (SELECT MAX(id) FROM "+m.lt+")").Scan(&e.ID, &e.Revision, &e.Direction, &e.Status,
+	var errText, sum sql.NullString
+	err := q.QueryRowContext(ctx, "SELECT id, revision, direction, checksum, status, statements_done, statements_total, error FROM "+m.lt+
+		" WHERE id = (SELECT MAX(id) FROM "+m.lt+")").Scan(&e.ID, &e.Revision, &e.Direction, &sum, &e.Status,
 		&e.StatementsDone, &e.StatementsTotal, &errText)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -341,7 +341,7 @@ func (m *Migrator) cutOff(ctx context.Context, q interface {
 	if err != nil {
 		return nil, fmt.Errorf("reading log table %s_log: %w", m.vtRaw, err)
 	}
-	e.Error = errText.String
+	e.Error, e.Checksum = errText.String, sum.String
 	if e.Direction == "stamp" || (e.Status != statusRunning && e.Status != statusFailed) {
 		return nil, nil
 	}
@@ -411,6 +411,9 @@ func (m *Migrator) resumePlan(heads []string, dir graph.Direction, target string
 	p := &plans[0]
 	p.from, p.resumes = e.StatementsDone, e.ID
 	if p.runner != nil {
+		// The new row starts with the fingerprint of the statements it
+		// takes as applied, so that a resume of it can check them too.
+		p.resumeSum, p.checksum = e.Checksum, e.Checksum
 		// How many statements it has is known only by running it: it runs
 		// again from the start, and its first p.from are skipped.
 		m.log.Info(fmt.Sprintf("Resuming %s of revision %s at statement %d (a Go migration: it runs again, skipping the %d statements applied)",

@@ -305,6 +305,11 @@ type plan struct {
 	runner Runner
 	ran    int
 	cur    string
+	// sum fingerprints the statements a Go migration issued up to and
+	// including cur; the journal records it with each count, and a resumed
+	// step compares what it skips with resumeSum, the cut-off run's.
+	sum       string
+	resumeSum string
 }
 
 // total is the step's statement count: a script's, or for a Go migration
@@ -695,7 +700,7 @@ func (m *Migrator) runJournaled(ctx context.Context, conn *sql.Conn, p *plan) er
 			if err := m.execIn(conn)(ctx, k, stmt); err != nil {
 				return err
 			}
-			journalErr = m.updateLog(ctx, conn, id, statusRunning, k+1, -1, "", false)
+			journalErr = m.updateProgress(ctx, conn, id, k+1, p.sum)
 			return journalErr
 		})
 		if journalErr != nil {

@@ -80,9 +80,6 @@ func openURL(t *testing.T, raw string) dialect.DB {
 		t.Fatal(err)
 	}
 	db, err := Open(context.Background(), u)
-	if err != nil && strings.Contains(err.Error(), "not supported yet") {
-		t.Skipf("runtime.Open does not support the %s dialect yet: %v", u.Dialect, err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -171,6 +171,16 @@ func (m *Migrator) updateLog(ctx context.Context, q dialect.Querier, id int64, s
 	return nil
 }
 
+// updateProgress counts a Go migration's statements done in its running
+// log row, with the fingerprint of those statements (see statementSums).
+func (m *Migrator) updateProgress(ctx context.Context, q dialect.Querier, id int64, done int, sum string) error {
+	_, err := q.ExecContext(ctx, "UPDATE "+m.lt+" SET statements_done = "+m.ph(1)+", checksum = "+m.ph(2)+" WHERE id = "+m.ph(3), done, sum, id)
+	if err != nil {
+		return fmt.Errorf("updating log table %s_log: %w", m.vtRaw, err)
+	}
+	return nil
+}
+
 // recordedChecksums maps each revision to the checksum of its latest
 // completed upgrade or stamp.
 func (m *Migrator) recordedChecksums(ctx context.Context, q dialect.Querier) (map[string]string, error) {
