@@ -9,7 +9,9 @@ package dialect
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -208,4 +210,59 @@ func Qualify(quote func(string) string, schema, table string) string {
 		return quote(table)
 	}
 	return quote(schema) + "." + quote(table)
+}
+
+// PlainValue reduces a value for a BulkInsert literal to one of the
+// types every renderer writes: nil, bool, the sized integer and float
+// types, string, []byte and time.Time. It calls a driver.Valuer (such as
+// sql.NullString), follows pointers, and reads a named type (type Status
+// string) as its underlying kind, so that the same rows render on every
+// dialect. A value it cannot reduce is returned as it is, for the
+// renderer to refuse by name.
+func PlainValue(v any) (any, error) {
+	for range 8 { // a Valuer may give a pointer, a pointer a Valuer
+		switch x := v.(type) {
+		case nil, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64,
+			float32, float64, string, []byte, time.Time:
+			return v, nil
+		case driver.Valuer:
+			rv := reflect.ValueOf(x)
+			if rv.Kind() == reflect.Pointer && rv.IsNil() {
+				return nil, nil
+			}
+			dv, err := x.Value()
+			if err != nil {
+				return nil, fmt.Errorf("value of type %T: %w", x, err)
+			}
+			v = dv
+			continue
+		}
+		rv := reflect.ValueOf(v)
+		switch rv.Kind() {
+		case reflect.Pointer:
+			if rv.IsNil() {
+				return nil, nil
+			}
+			v = rv.Elem().Interface()
+			continue
+		case reflect.Bool:
+			return rv.Bool(), nil
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			return rv.Int(), nil
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			return rv.Uint(), nil
+		case reflect.Float32:
+			return float32(rv.Float()), nil
+		case reflect.Float64:
+			return rv.Float(), nil
+		case reflect.String:
+			return rv.String(), nil
+		case reflect.Slice:
+			if rv.Type().Elem().Kind() == reflect.Uint8 {
+				return rv.Bytes(), nil
+			}
+		}
+		return v, nil
+	}
+	return v, nil
 }

@@ -595,3 +595,37 @@ func snapshotsTable() *schema.Table {
 		schema.UniqueIndexOn("ix_database_snapshots_uuid", "uuid"),
 		schema.IndexOn("ix_database_snapshots_user_id", "user_id"))
 }
+
+// status is a named string type, as applications declare them.
+type status string
+
+// BulkInsert takes the same Go values on every dialect: driver.Valuers
+// (sql.Null*), named types, pointers and nil pointers.
+func TestBulkInsertValues(t *testing.T) {
+	eachDialect(t, func(t *testing.T, h *harness) {
+		h.run(t, &op.CreateTable{Table: schema.NewTable("vals",
+			schema.Col("id", schema.Integer(), schema.PrimaryKey()),
+			schema.Col("s", schema.String(10)),
+			schema.Col("n", schema.BigInt()))})
+		five := int64(5)
+		var none *string
+		h.run(t, &op.BulkInsert{Table: "vals", Columns: []string{"id", "s", "n"}, Rows: [][]any{
+			{1, sql.NullString{String: "a", Valid: true}, sql.NullInt64{}},
+			{2, status("b"), &five},
+			{3, none, int8(3)},
+		}})
+		got := testdb.Strings(t, h.conn, "SELECT "+concatRow(h.dialect)+" FROM vals ORDER BY id")
+		want := []string{"1|a|-", "2|b|5", "3|-|3"}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("rows %q, want %q", got, want)
+		}
+	})
+}
+
+// concatRow is id|s|n with - for NULL, in the dialect's SQL.
+func concatRow(d string) string {
+	if d == "mysql" {
+		return "CONCAT(id, '|', COALESCE(s, '-'), '|', COALESCE(CAST(n AS CHAR), '-'))"
+	}
+	return "CAST(id AS VARCHAR(10)) || '|' || COALESCE(s, '-') || '|' || COALESCE(CAST(n AS VARCHAR(20)), '-')"
+}

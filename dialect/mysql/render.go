@@ -2,7 +2,6 @@ package mysql
 
 import (
 	"context"
-	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/retort-sql/retort/dialect"
 	"github.com/retort-sql/retort/op"
 	"github.com/retort-sql/retort/schema"
 )
@@ -559,6 +559,10 @@ func (d Dialect) bulkInsert(o *op.BulkInsert) ([]string, error) {
 // on NO_BACKSLASH_ESCAPES. Times are written as DATETIME text in UTC, as
 // go-sql-driver/mysql sends a time.Time parameter by default.
 func (d Dialect) valueLiteral(v any) (string, error) {
+	v, err := dialect.PlainValue(v)
+	if err != nil {
+		return "", err
+	}
 	switch v := v.(type) {
 	case nil:
 		return "NULL", nil
@@ -597,15 +601,6 @@ func (d Dialect) valueLiteral(v any) (string, error) {
 		return "X'" + hex.EncodeToString(v) + "'", nil
 	case time.Time:
 		return "'" + v.UTC().Format("2006-01-02 15:04:05.999999") + "'", nil
-	case driver.Valuer:
-		inner, err := v.Value()
-		if err != nil {
-			return "", err
-		}
-		if _, again := inner.(driver.Valuer); again {
-			return "", fmt.Errorf("value of type %T gives another driver.Valuer", v)
-		}
-		return d.valueLiteral(inner)
 	}
 	return "", fmt.Errorf("cannot write a %T as an SQL literal (use nil, bool, integers, floats, string, []byte or time.Time)", v)
 }

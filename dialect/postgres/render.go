@@ -659,9 +659,13 @@ func (d Dialect) bulkInsert(o *op.BulkInsert) ([]string, error) {
 }
 
 // literal renders a Go value as a PostgreSQL literal. Named types (type
-// Status string) render as their underlying kind, and pointers as what
-// they point to.
+// Status string) render as their underlying kind, pointers as what they
+// point to, and a driver.Valuer as its value (dialect.PlainValue).
 func literal(v any) (string, error) {
+	v, err := dialect.PlainValue(v)
+	if err != nil {
+		return "", err
+	}
 	switch v := v.(type) {
 	case nil:
 		return "NULL", nil

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
 	"math"
@@ -597,6 +596,10 @@ const timeLayout = "2006-01-02 15:04:05.999999999-07:00"
 
 // literal is v as an SQLite literal.
 func literal(v any) (string, error) {
+	v, err := dialect.PlainValue(v)
+	if err != nil {
+		return "", err
+	}
 	switch v := v.(type) {
 	case nil:
 		return "NULL", nil
@@ -635,15 +638,6 @@ func literal(v any) (string, error) {
 		return "X'" + hex.EncodeToString(v) + "'", nil
 	case time.Time:
 		return dialect.QuoteStringStandard(v.Format(timeLayout)), nil
-	case driver.Valuer:
-		dv, err := v.Value()
-		if err != nil {
-			return "", err
-		}
-		if _, again := dv.(driver.Valuer); again {
-			return "", fmt.Errorf("value %T gives another driver.Valuer", v)
-		}
-		return literal(dv)
 	}
 	return "", fmt.Errorf("no SQLite literal for a %T value", v)
 }
