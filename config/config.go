@@ -53,9 +53,9 @@ type Settings struct {
 	Models             string        // resolved against Dir; "" if not set
 	// ExcludeTables are path.Match patterns of tables that check and
 	// autogenerate leave alone: another component's, in a shared database.
-	ExcludeTables []string
-	Connection         string        // the database URL in effect, "" if none
-	ConnectionSource   string        // where Connection came from, for messages
+	ExcludeTables    []string
+	Connection       string // the database URL in effect, "" if none
+	ConnectionSource string // where Connection came from, for messages
 }
 
 // Sources says where Load looks.
