@@ -106,6 +106,9 @@ func withScratch(ctx context.Context, u *config.URL, fn func(dialect.DB) (*schem
 	scratchURL.Database = name
 	db, err := runtime.Open(ctx, &scratchURL)
 	var s *schema.Schema
+	if err == nil && u.Dialect == "postgresql" {
+		err = createSearchSchema(ctx, db)
+	}
 	if err == nil {
 		s, err = fn(db)
 		if cerr := db.Close(); err == nil && cerr != nil {
@@ -122,6 +125,31 @@ func withScratch(ctx context.Context, u *config.URL, fn func(dialect.DB) (*schem
 		return nil, err
 	}
 	return s, nil
+}
+
+// createSearchSchema creates, in a new PostgreSQL database, the first
+// schema of the connection's search_path (a URL's search_path=app), so
+// that the models' unqualified CREATE TABLEs land where they would on the
+// real database rather than fail for want of a schema.
+func createSearchSchema(ctx context.Context, db dialect.DB) error {
+	var path string
+	if err := db.SQL().QueryRowContext(ctx, "SHOW search_path").Scan(&path); err != nil {
+		return fmt.Errorf("reading the scratch database's search_path: %w", err)
+	}
+	for _, name := range strings.Split(path, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" || name == `"$user"` || name == "$user" {
+			continue
+		}
+		if unq, ok := strings.CutPrefix(name, `"`); ok {
+			name = strings.ReplaceAll(strings.TrimSuffix(unq, `"`), `""`, `"`)
+		}
+		if _, err := db.SQL().ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+db.Dialect().QuoteIdent(name)); err != nil {
+			return fmt.Errorf("creating schema %s of search_path in the scratch database: %s", name, db.Dialect().ErrorMessage(err))
+		}
+		return nil
+	}
+	return nil
 }
 
 // firstLine shortens a statement for an error message.
