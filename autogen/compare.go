@@ -562,7 +562,23 @@ func (n normalizer) fkKey(fk *schema.ForeignKeyConstraint) string {
 func cloneFK(fk *schema.ForeignKeyConstraint) *schema.ForeignKeyConstraint {
 	c := *fk
 	c.Columns, c.RefColumns = slices.Clone(fk.Columns), slices.Clone(fk.RefColumns)
+	c.Index = "" // the server's, not the model's: re-adding the key makes it anew
 	return &c
+}
+
+// implicitIndex is the index MySQL made for fk of t (inspected), which a
+// dropped key leaves behind unless dropped with it; "" when there is none,
+// or when another key of t could be relying on it.
+func implicitIndex(t *schema.Table, fk *schema.ForeignKeyConstraint) string {
+	if fk.Index == "" {
+		return ""
+	}
+	for _, other := range t.ForeignKeys {
+		if other != fk && len(other.Columns) >= len(fk.Columns) && strings.EqualFold(strings.Join(other.Columns[:len(fk.Columns)], ","), strings.Join(fk.Columns, ",")) {
+			return ""
+		}
+	}
+	return fk.Index
 }
 
 func (n normalizer) compareForeignKeys(cur, des *schema.Table) []Change {
@@ -577,7 +593,7 @@ func (n normalizer) compareForeignKeys(cur, des *schema.Table) []Change {
 	for _, c := range onlyCur {
 		fk := cloneFK(c)
 		out = append(out, Change{Kind: RemoveFK, Table: des.Name, Name: fk.Name,
-			Up:   []op.Op{&op.DropConstraint{Table: des.Name, Name: fk.Name, Kind: op.ForeignKey}},
+			Up:   []op.Op{&op.DropConstraint{Table: des.Name, Name: fk.Name, Kind: op.ForeignKey, Index: implicitIndex(cur, c)}},
 			Down: []op.Op{&op.AddForeignKey{Table: des.Name, Constraint: fk}}})
 	}
 	for _, d := range onlyDes {

@@ -117,6 +117,10 @@ type AddCheck struct {
 type DropConstraint struct {
 	Table, Name string
 	Kind        ConstraintKind
+	// Index is, for a foreign key on MySQL, the index the server made for
+	// it, to drop with it. Online the renderer finds it in the live table;
+	// offline it has only this (autogenerate fills it in).
+	Index string
 }
 
 // SetTableComment sets a table's comment; "" drops it.

@@ -101,6 +101,11 @@ type ForeignKeyConstraint struct {
 	RefColumns []string
 	OnDelete   string // "", CASCADE, SET NULL, SET DEFAULT, RESTRICT, NO ACTION
 	OnUpdate   string
+	// Index is, as MySQL inspects it, the index the server made for the
+	// key (which it keeps when the key is dropped). It is never rendered
+	// nor compared: autogenerate passes it on to DropConstraint, so that an
+	// offline script drops it with the key.
+	Index string
 }
 
 // CheckConstraint is a check constraint.

@@ -464,6 +464,7 @@ func (d Dialect) readIndexes(ctx context.Context, q dialect.Querier, names []str
 					c.fkIndexes[t.Name] = map[string]*schema.Index{}
 				}
 				c.fkIndexes[t.Name][fk.Name] = ix
+				fk.Index = ix.Name
 				continue
 			}
 			t.Indexes = append(t.Indexes, ix)

@@ -135,6 +135,11 @@ func TestInspectRichTable(t *testing.T) {
 		{Name: "ux_rich_token", Columns: []string{"token"}, Unique: true},
 	}
 	want.Uniques = nil
+	// The indexes MySQL made for the foreign keys are not listed, but each
+	// key names its own.
+	for _, fk := range want.ForeignKeys {
+		fk.Index = fk.Name
+	}
 	unnamedCheck, stamp := "rich_chk_1", "CURRENT_TIMESTAMP"
 	if s.mariadb {
 		unnamedCheck, stamp = "CONSTRAINT_1", "current_timestamp()"
@@ -199,8 +204,8 @@ func TestInspectServerQuirks(t *testing.T) {
 		t.Errorf("indexes %s: the foreign keys' own indexes are listed", describe(got))
 	}
 	wantFKs := []*schema.ForeignKeyConstraint{
-		{Name: "fk_q", Columns: []string{"q"}, RefTable: "parent", RefColumns: []string{"id"}},
-		{Name: "quirks_ibfk_1", Columns: []string{"p"}, RefTable: "parent", RefColumns: []string{"id"}},
+		{Name: "fk_q", Columns: []string{"q"}, RefTable: "parent", RefColumns: []string{"id"}, Index: "fk_q"},
+		{Name: "quirks_ibfk_1", Columns: []string{"p"}, RefTable: "parent", RefColumns: []string{"id"}, Index: "p"},
 	}
 	if !reflect.DeepEqual(got.ForeignKeys, wantFKs) {
 		t.Errorf("foreign keys: %s", describe(got))

@@ -217,7 +217,7 @@ func TestOperationsRoundTrip(t *testing.T) {
 			forward: []op.Op{&op.AddForeignKey{Table: "child", Constraint: &schema.ForeignKeyConstraint{Name: "fk_child_parent",
 				Columns: []string{"parent_id"}, RefTable: "parent", RefColumns: []string{"id"}, OnDelete: "CASCADE", OnUpdate: "RESTRICT"}}},
 			check: func(t *testing.T, tb *schema.Table) {
-				want := []*schema.ForeignKeyConstraint{{Name: "fk_child_parent", Columns: []string{"parent_id"}, RefTable: "parent", RefColumns: []string{"id"}, OnDelete: "CASCADE"}}
+				want := []*schema.ForeignKeyConstraint{{Name: "fk_child_parent", Columns: []string{"parent_id"}, RefTable: "parent", RefColumns: []string{"id"}, OnDelete: "CASCADE", Index: "fk_child_parent"}}
 				if !reflect.DeepEqual(tb.ForeignKeys, want) || len(tb.Indexes) != 1 {
 					t.Errorf("foreign keys: %s", describe(tb))
 				}

@@ -443,6 +443,8 @@ func (d Dialect) dropConstraint(ctx context.Context, db op.Querier, o *op.DropCo
 			if ix != "" {
 				action += ", DROP INDEX " + d.QuoteIdent(ix)
 			}
+		} else if o.Index != "" {
+			action += ", DROP INDEX " + d.QuoteIdent(o.Index)
 		}
 		return []string{d.alterTable(o.Table, action)}, nil
 	case "":

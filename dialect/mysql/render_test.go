@@ -109,6 +109,7 @@ func TestRenderOffline(t *testing.T) {
 			[]string{"ALTER TABLE `t` ADD CONSTRAINT `fk` FOREIGN KEY (`p`) REFERENCES `parent` (`id`) ON DELETE SET NULL ON UPDATE CASCADE"}},
 		{&op.AddCheck{Table: "t", Constraint: &schema.CheckConstraint{Name: "ck", Expr: "a > 0"}}, []string{"ALTER TABLE `t` ADD CONSTRAINT `ck` CHECK (a > 0)"}},
 		{&op.DropConstraint{Table: "t", Name: "fk", Kind: op.ForeignKey}, []string{"ALTER TABLE `t` DROP FOREIGN KEY `fk`"}},
+		{&op.DropConstraint{Table: "t", Name: "fk", Kind: op.ForeignKey, Index: "fk"}, []string{"ALTER TABLE `t` DROP FOREIGN KEY `fk`, DROP INDEX `fk`"}},
 		{&op.DropConstraint{Table: "t", Name: "uq", Kind: op.Unique}, []string{"ALTER TABLE `t` DROP INDEX `uq`"}},
 		{&op.DropConstraint{Table: "t", Name: "pk_t", Kind: op.PrimaryKey}, []string{"ALTER TABLE `t` DROP PRIMARY KEY"}},
 		{&op.DropConstraint{Table: "t", Name: "ck", Kind: op.Check}, []string{"ALTER TABLE `t` DROP CONSTRAINT `ck`"}},
