@@ -476,6 +476,11 @@ func TestPrimaryKey(t *testing.T) {
 		}
 		h.run(t, &op.DropConstraint{Table: "pairs", Name: "pk_pairs", Kind: op.PrimaryKey})
 		h.same(t, original, "adding and dropping the primary key")
+
+		// A primary key is dropped without naming it on every dialect.
+		h.run(t, &op.AddPrimaryKey{Table: "pairs", Key: &schema.PrimaryKeyConstraint{Name: "pk_pairs2", Columns: []string{"a", "b"}}})
+		h.run(t, &op.DropConstraint{Table: "pairs", Kind: op.PrimaryKey})
+		h.same(t, original, "dropping the primary key by kind alone")
 	})
 }
 

@@ -93,7 +93,7 @@ func (d Dialect) Render(ctx context.Context, db op.Querier, o op.Op) ([]string, 
 		}
 		return []string{d.alterTable(o.Table, "ADD "+s)}, nil
 	case *op.DropConstraint:
-		return d.dropConstraint(o)
+		return d.dropConstraint(ctx, db, o)
 	case *op.SetTableComment:
 		return []string{"COMMENT ON TABLE " + d.QuoteIdent(o.Table) + " IS " + commentLiteral(o.Comment)}, nil
 	case *op.Execute:
@@ -607,8 +607,18 @@ func (d Dialect) alterColumn(ctx context.Context, db op.Querier, o *op.AlterColu
 }
 
 // dropConstraint: PostgreSQL drops every kind of constraint the same way.
-func (d Dialect) dropConstraint(o *op.DropConstraint) ([]string, error) {
-	if o.Name == "" {
+func (d Dialect) dropConstraint(ctx context.Context, db op.Querier, o *op.DropConstraint) ([]string, error) {
+	name := o.Name
+	if name == "" && o.Kind == op.PrimaryKey {
+		// As on SQLite and MySQL, a primary key needs no name: the live
+		// table's is looked up, and offline PostgreSQL's default is
+		// assumed (<table>_pkey, the name an unnamed key gets).
+		var err error
+		if name, err = d.primaryKeyName(ctx, db, o.Table); err != nil {
+			return nil, err
+		}
+	}
+	if name == "" {
 		return nil, fmt.Errorf("drop constraint on %s: no constraint name given", o.Table)
 	}
 	switch o.Kind {
@@ -616,7 +626,24 @@ func (d Dialect) dropConstraint(o *op.DropConstraint) ([]string, error) {
 	default:
 		return nil, fmt.Errorf("drop constraint %s on %s: unknown kind %q", o.Name, o.Table, o.Kind)
 	}
-	return []string{d.alterTable(o.Table, "DROP CONSTRAINT "+d.QuoteIdent(o.Name))}, nil
+	return []string{d.alterTable(o.Table, "DROP CONSTRAINT "+d.QuoteIdent(name))}, nil
+}
+
+// primaryKeyName is the name of table's primary key: read from the live
+// database, or offline (db nil) PostgreSQL's default for it.
+func (d Dialect) primaryKeyName(ctx context.Context, db op.Querier, table string) (string, error) {
+	if db == nil {
+		return table + "_pkey", nil
+	}
+	var name string
+	err := db.QueryRowContext(ctx, "SELECT conname FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'", d.QuoteIdent(table)).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("drop primary key of %s: the table has none", table)
+	}
+	if err != nil {
+		return "", fmt.Errorf("drop primary key of %s: reading its name: %w", table, err)
+	}
+	return name, nil
 }
 
 // bulkInsert is one INSERT per bulkInsertRows rows, values inline as

@@ -116,6 +116,7 @@ func TestRenderOffline(t *testing.T) {
 			[]string{`ALTER TABLE "child" ADD CONSTRAINT "ck_child_score" CHECK (score >= 0)`}},
 		{&op.DropConstraint{Table: "child", Name: "fk_child_parent", Kind: op.ForeignKey}, []string{`ALTER TABLE "child" DROP CONSTRAINT "fk_child_parent"`}},
 		{&op.DropConstraint{Table: "pairs", Name: "pk_pairs", Kind: op.PrimaryKey}, []string{`ALTER TABLE "pairs" DROP CONSTRAINT "pk_pairs"`}},
+		{&op.DropConstraint{Table: "pairs", Kind: op.PrimaryKey}, []string{`ALTER TABLE "pairs" DROP CONSTRAINT "pairs_pkey"`}},
 		{&op.SetTableComment{Table: "users", Comment: "people"}, []string{`COMMENT ON TABLE "users" IS 'people'`}},
 		{&op.SetTableComment{Table: "users"}, []string{`COMMENT ON TABLE "users" IS NULL`}},
 		{&op.Execute{SQL: "UPDATE users SET a = 1"}, []string{"UPDATE users SET a = 1"}},
