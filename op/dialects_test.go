@@ -634,3 +634,19 @@ func concatRow(d string) string {
 	}
 	return "CAST(id AS VARCHAR(10)) || '|' || COALESCE(s, '-') || '|' || COALESCE(CAST(n AS VARCHAR(20)), '-')"
 }
+
+// An autoincrement column with a default is refused alike on every
+// dialect (PostgreSQL's identity cannot have one, MySQL would ignore it),
+// and nothing is created.
+func TestAutoIncrementDefaultRefused(t *testing.T) {
+	eachDialect(t, func(t *testing.T, h *harness) {
+		err := h.try(&op.CreateTable{Table: schema.NewTable("counters",
+			schema.Col("id", schema.Integer(), schema.PrimaryKey(), schema.AutoIncrement(), schema.Default("1")))})
+		if err == nil || !strings.Contains(err.Error(), "an autoincrement column cannot have a default (1)") || !strings.Contains(err.Error(), "id") {
+			t.Fatalf("err = %v", err)
+		}
+		if h.table(t, "counters") != nil {
+			t.Error("table counters was created")
+		}
+	})
+}

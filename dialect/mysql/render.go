@@ -217,6 +217,10 @@ func (d Dialect) columnDef(c *schema.Column, x columnExtras) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("column %s: %w", c.Name, err)
 	}
+	if c.AutoIncrement && c.Default != "" {
+		// MySQL would ignore it; PostgreSQL refuses it: refuse it alike.
+		return "", fmt.Errorf("column %s: an autoincrement column cannot have a default (%s)", c.Name, c.Default)
+	}
 	var b strings.Builder
 	b.WriteString(d.QuoteIdent(c.Name) + " " + typ)
 	if x.charset != "" {
@@ -230,7 +234,7 @@ func (d Dialect) columnDef(c *schema.Column, x columnExtras) (string, error) {
 	} else {
 		b.WriteString(" NOT NULL")
 	}
-	if c.Default != "" && !c.AutoIncrement {
+	if c.Default != "" {
 		b.WriteString(" DEFAULT " + c.Default)
 	}
 	if x.onUpdate != "" {

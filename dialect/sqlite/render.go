@@ -260,6 +260,11 @@ func (d Dialect) columnType(c *schema.Column, live *rebuildPlan) (string, error)
 		}
 	}
 	if c.AutoIncrement {
+		// The same refusal on every dialect: PostgreSQL's identity cannot
+		// have one, MySQL's AUTO_INCREMENT ignores it.
+		if c.Default != "" && live == nil {
+			return "", fmt.Errorf("column %s: an autoincrement column cannot have a default (%s)", c.Name, c.Default)
+		}
 		return "INTEGER", nil // the one type SQLite's AUTOINCREMENT takes
 	}
 	return typeSQL(c.Type)
