@@ -55,7 +55,8 @@ type rebuildPlan struct {
 func (d Dialect) rebuild(ctx context.Context, db op.Querier, table, what string, edit func(*rebuildPlan) error) ([]string, error) {
 	if db == nil {
 		return nil, fmt.Errorf("%s on SQLite rebuilds the table and needs the live database; offline SQL cannot do it "+
-			"(run the migration online, or write the SQL for SQLite in a `-- retort:upgrade dialect=sqlite` section)", what)
+			"(run the migration online; or write SQLite's statements yourself: in a SQL script in a `-- retort:upgrade dialect=sqlite` section, "+
+			"in a Go migration with Execute when ops.Dialect() is sqlite and ops.Offline())", what)
 	}
 	if err := foreignKeysOff(ctx, db, table); err != nil {
 		return nil, err
