@@ -25,11 +25,11 @@ import (
 //		Revision: "1284c81cf727",
 //		Revises:  "4358d1b8cc75",
 //		Message:  "create lswitch and lswitch port orphaned tables",
-//		Upgrade: func(ctx context.Context, op *op.Operations) error {
-//			return op.CreateTable(ctx, lswitchOrphaned)
+//		Upgrade: func(ctx context.Context, ops *op.Operations) error {
+//			return ops.CreateTable(ctx, lswitchOrphaned)
 //		},
-//		Downgrade: func(ctx context.Context, op *op.Operations) error {
-//			return op.DropTable(ctx, "quark_lswitch_orphaned")
+//		Downgrade: func(ctx context.Context, ops *op.Operations) error {
+//			return ops.DropTable(ctx, "quark_lswitch_orphaned")
 //		},
 //	}}
 //
@@ -57,7 +57,7 @@ type Migration struct {
 	NoTransaction bool
 	// Upgrade is required. Downgrade may be nil: downgrading through the
 	// revision then fails before any step runs.
-	Upgrade, Downgrade func(ctx context.Context, op *op.Operations) error
+	Upgrade, Downgrade func(ctx context.Context, ops *op.Operations) error
 }
 
 // compile turns m into the runtime's Go migration, its place named by the

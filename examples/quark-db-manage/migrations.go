@@ -16,34 +16,34 @@ var Migrations = []*retort.Migration{
 	{
 		Revision: "4358d1b8cc75",
 		Message:  "initial",
-		Upgrade: func(ctx context.Context, op *op.Operations) error {
-			if err := op.CreateTable(ctx, lswitchTable("quark_lswitches")); err != nil {
+		Upgrade: func(ctx context.Context, ops *op.Operations) error {
+			if err := ops.CreateTable(ctx, lswitchTable("quark_lswitches")); err != nil {
 				return err
 			}
-			return op.CreateTable(ctx, portTable("quark_lswitch_ports", "quark_lswitches"))
+			return ops.CreateTable(ctx, portTable("quark_lswitch_ports", "quark_lswitches"))
 		},
-		Downgrade: func(ctx context.Context, op *op.Operations) error {
-			if err := op.DropTable(ctx, "quark_lswitch_ports"); err != nil {
+		Downgrade: func(ctx context.Context, ops *op.Operations) error {
+			if err := ops.DropTable(ctx, "quark_lswitch_ports"); err != nil {
 				return err
 			}
-			return op.DropTable(ctx, "quark_lswitches")
+			return ops.DropTable(ctx, "quark_lswitches")
 		},
 	},
 	{
 		Revision: "1284c81cf727",
 		Revises:  "4358d1b8cc75",
 		Message:  "create lswitch and lswitch port orphaned tables",
-		Upgrade: func(ctx context.Context, op *op.Operations) error {
-			if err := op.CreateTable(ctx, lswitchTable("quark_lswitch_orphaned")); err != nil {
+		Upgrade: func(ctx context.Context, ops *op.Operations) error {
+			if err := ops.CreateTable(ctx, lswitchTable("quark_lswitch_orphaned")); err != nil {
 				return err
 			}
-			return op.CreateTable(ctx, portTable("quark_lswitch_port_orphaned", "quark_lswitch_orphaned"))
+			return ops.CreateTable(ctx, portTable("quark_lswitch_port_orphaned", "quark_lswitch_orphaned"))
 		},
-		Downgrade: func(ctx context.Context, op *op.Operations) error {
-			if err := op.DropTable(ctx, "quark_lswitch_port_orphaned"); err != nil {
+		Downgrade: func(ctx context.Context, ops *op.Operations) error {
+			if err := ops.DropTable(ctx, "quark_lswitch_port_orphaned"); err != nil {
 				return err
 			}
-			return op.DropTable(ctx, "quark_lswitch_orphaned")
+			return ops.DropTable(ctx, "quark_lswitch_orphaned")
 		},
 	},
 }
