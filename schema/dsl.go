@@ -22,11 +22,20 @@ type TablePart func(*Table)
 // ColumnOption sets one property of a column declared with Col.
 type ColumnOption func(*Table, *Column)
 
-// NewTable declares a table.
+// NewTable declares a table. The primary key's columns are NOT NULL
+// however the parts are ordered (PrimaryKeyOn before the columns it names
+// included), as every database makes them.
 func NewTable(name string, parts ...TablePart) *Table {
 	t := &Table{Name: name}
 	for _, p := range parts {
 		p(t)
+	}
+	if t.PrimaryKey != nil {
+		for _, n := range t.PrimaryKey.Columns {
+			if c := t.Column(n); c != nil {
+				c.Nullable = false
+			}
+		}
 	}
 	return t
 }
@@ -113,16 +122,10 @@ func OnUpdate(action string) ForeignKeyOption {
 }
 
 // PrimaryKeyOn declares the primary key as a named constraint over
-// columns, which become NOT NULL.
+// columns, which become NOT NULL (NewTable sees to it, wherever the part
+// stands).
 func PrimaryKeyOn(name string, columns ...string) TablePart {
-	return func(t *Table) {
-		t.PrimaryKey = &PrimaryKeyConstraint{Name: name, Columns: columns}
-		for _, n := range columns {
-			if c := t.Column(n); c != nil {
-				c.Nullable = false
-			}
-		}
-	}
+	return func(t *Table) { t.PrimaryKey = &PrimaryKeyConstraint{Name: name, Columns: columns} }
 }
 
 // IndexOn declares a plain index.

@@ -93,3 +93,13 @@ func TestTypeEqual(t *testing.T) {
 		t.Error("different types compare equal")
 	}
 }
+
+// PrimaryKeyOn makes its columns NOT NULL wherever it stands among the
+// parts.
+func TestPrimaryKeyOnBeforeColumns(t *testing.T) {
+	tb := schema.NewTable("pairs", schema.PrimaryKeyOn("pk_pairs", "a", "b"),
+		schema.Col("a", schema.Integer()), schema.Col("b", schema.String(8)), schema.Col("c", schema.Text()))
+	if tb.Column("a").Nullable || tb.Column("b").Nullable || !tb.Column("c").Nullable {
+		t.Fatalf("nullability: a %v, b %v, c %v", tb.Column("a").Nullable, tb.Column("b").Nullable, tb.Column("c").Nullable)
+	}
+}
