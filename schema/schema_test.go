@@ -2,6 +2,7 @@ package schema_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/retort-sql/retort/schema"
@@ -102,4 +103,19 @@ func TestPrimaryKeyOnBeforeColumns(t *testing.T) {
 	if tb.Column("a").Nullable || tb.Column("b").Nullable || !tb.Column("c").Nullable {
 		t.Fatalf("nullability: a %v, b %v, c %v", tb.Column("a").Nullable, tb.Column("b").Nullable, tb.Column("c").Nullable)
 	}
+}
+
+func TestRawDialects(t *testing.T) {
+	ty := schema.Raw("TEXT", "postgres", "INET", "mariadb", "VARCHAR(45)")
+	for d, want := range map[string]string{"postgresql": "INET", "mysql": "VARCHAR(45)", "sqlite": "TEXT"} {
+		if got, ok := ty.RawFor(d); !ok || got != want {
+			t.Errorf("RawFor(%s) = %q, %v; want %q", d, got, ok, want)
+		}
+	}
+	defer func() {
+		if v := recover(); v == nil || !strings.Contains(v.(string), `dialect "mysql" has no SQL after it`) {
+			t.Errorf("recovered %v", v)
+		}
+	}()
+	schema.Raw("", "postgresql", "INET", "mysql")
 }

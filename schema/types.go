@@ -94,16 +94,30 @@ func Enum(values ...string) Type { return Type{Kind: KindEnum, Values: values} }
 // Raw is a dialect's own type, given as SQL: Raw("INET") for every
 // dialect, or per dialect with Raw("", "postgresql", "INET", "mysql",
 // "VARCHAR(45)"); the first argument then serves the dialects not named.
+// Dialect names are sqlite, postgresql and mysql (postgres, mariadb and
+// sqlite3 are read as those). A dialect name without its SQL after it is
+// a mistake in the declaration, and panics, as regexp.MustCompile does.
 func Raw(sql string, perDialect ...string) Type {
+	if len(perDialect)%2 != 0 {
+		panic(fmt.Sprintf("schema.Raw: dialect %q has no SQL after it (give dialect, SQL pairs)", perDialect[len(perDialect)-1]))
+	}
 	t := Type{Kind: KindRaw, Raw: map[string]string{}}
 	if sql != "" {
 		t.Raw[""] = sql
 	}
 	for i := 0; i+1 < len(perDialect); i += 2 {
-		t.Raw[perDialect[i]] = perDialect[i+1]
+		d := perDialect[i]
+		if alias, ok := dialectAliases[d]; ok {
+			d = alias
+		}
+		t.Raw[d] = perDialect[i+1]
 	}
 	return t
 }
+
+// dialectAliases are the other names of the dialects that URLs and
+// retort.ini accept.
+var dialectAliases = map[string]string{"postgres": "postgresql", "mariadb": "mysql", "sqlite3": "sqlite"}
 
 // RawFor is the raw type's SQL on dialect, and whether there is one.
 func (t Type) RawFor(dialect string) (string, bool) {
