@@ -633,3 +633,55 @@ func (n normalizer) compareChecks(cur, des *schema.Table) []Change {
 	}
 	return out
 }
+
+// Detected is the change as Alembic's autogenerate logs it, after
+// "Detected ": "added table 'accounts'", "NOT NULL on column
+// 'accounts.email'", so that logs read as Alembic users know them.
+func (c Change) Detected() string {
+	col := "'" + c.Table + "." + c.Name + "'"
+	on := " on '" + c.Table + "'"
+	switch c.Kind {
+	case AddTable:
+		return "added table '" + c.Table + "'"
+	case RemoveTable:
+		return "removed table '" + c.Table + "'"
+	case AddColumn:
+		return "added column " + col
+	case RemoveColumn:
+		return "removed column " + col
+	case ModifyType:
+		return "type change from " + c.From + " to " + c.To + " on " + col
+	case ModifyNullable:
+		if c.To == "NULL" {
+			return "NULL on column " + col
+		}
+		return "NOT NULL on column " + col
+	case ModifyDefault:
+		return "server default change from " + cmp.Or(c.From, "none") + " to " + cmp.Or(c.To, "none") + " on " + col
+	case ModifyComment:
+		return "column comment " + col
+	case ModifyTableComment:
+		return "table comment" + on
+	case AddIndex:
+		return "added index '" + c.Name + "'" + on
+	case RemoveIndex:
+		return "removed index '" + c.Name + "'" + on
+	case AddUnique:
+		return "added unique constraint '" + c.Name + "'" + on
+	case RemoveUnique:
+		return "removed unique constraint '" + c.Name + "'" + on
+	case AddFK:
+		return "added foreign key '" + c.Name + "'" + on
+	case RemoveFK:
+		return "removed foreign key '" + c.Name + "'" + on
+	case AddCheck:
+		return "added check constraint '" + c.Name + "'" + on
+	case RemoveCheck:
+		return "removed check constraint '" + c.Name + "'" + on
+	case AddPK:
+		return "added primary key" + on
+	case RemovePK:
+		return "removed primary key" + on
+	}
+	return c.String()
+}

@@ -264,3 +264,24 @@ func describe(steps []Step) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Detected phrases each kind as Alembic's autogenerate logs it.
+func TestDetected(t *testing.T) {
+	for _, tc := range []struct {
+		c    Change
+		want string
+	}{
+		{Change{Kind: AddTable, Table: "accounts"}, "added table 'accounts'"},
+		{Change{Kind: RemoveColumn, Table: "accounts", Name: "email"}, "removed column 'accounts.email'"},
+		{Change{Kind: ModifyNullable, Table: "accounts", Name: "email", From: "NULL", To: "NOT NULL"}, "NOT NULL on column 'accounts.email'"},
+		{Change{Kind: ModifyNullable, Table: "accounts", Name: "email", From: "NOT NULL", To: "NULL"}, "NULL on column 'accounts.email'"},
+		{Change{Kind: ModifyType, Table: "a", Name: "n", From: "integer", To: "bigint"}, "type change from integer to bigint on 'a.n'"},
+		{Change{Kind: ModifyDefault, Table: "a", Name: "n", To: "0"}, "server default change from none to 0 on 'a.n'"},
+		{Change{Kind: AddIndex, Table: "a", Name: "ix_a_n"}, "added index 'ix_a_n' on 'a'"},
+		{Change{Kind: RemoveFK, Table: "a", Name: "fk_a_b"}, "removed foreign key 'fk_a_b' on 'a'"},
+	} {
+		if got := tc.c.Detected(); got != tc.want {
+			t.Errorf("%s: Detected() = %q, want %q", tc.c, got, tc.want)
+		}
+	}
+}

@@ -68,7 +68,7 @@ func (a *app) models(ctx context.Context, s *session) (*schema.Schema, error) {
 func (a *app) logChanges(changes []autogen.Change) {
 	log := a.logger("retort.autogenerate")
 	for _, c := range changes {
-		log.Info("Detected " + c.String())
+		log.Info("Detected " + c.Detected())
 		if c.Note != "" {
 			log.Warn(c.Note)
 		}

@@ -241,7 +241,7 @@ func TestGoRevision(t *testing.T) {
 		t.Fatalf("revision --autogenerate: exit %d\n%s", code, stderr)
 	}
 	path := filepath.Join(src, "008_add_size.go")
-	if !strings.HasSuffix(stdout, "008_add_size.go ...  done\n") || !strings.Contains(stderr, "Detected add_column database_snapshots.size") {
+	if !strings.HasSuffix(stdout, "008_add_size.go ...  done\n") || !strings.Contains(stderr, "Detected added column 'database_snapshots.size'") {
 		t.Fatalf("revision --autogenerate said:\n%s%s", stdout, stderr)
 	}
 	data, err := os.ReadFile(path)
