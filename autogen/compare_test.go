@@ -285,3 +285,37 @@ func TestDetected(t *testing.T) {
 		}
 	}
 }
+
+// An index replaced by another is dropped once the new one exists (MySQL
+// refuses to drop the index a foreign key relies on while none other
+// serves it); one replaced under the same name is dropped first.
+func TestPlanDropsReplacedIndexesLast(t *testing.T) {
+	table := func(parts ...schema.TablePart) *schema.Table {
+		return schema.NewTable("posts", append([]schema.TablePart{
+			schema.Col("id", schema.Integer(), schema.PrimaryKey()),
+			schema.Col("user_id", schema.Integer()),
+			schema.Col("score", schema.Integer()),
+		}, parts...)...)
+	}
+	cur := schema.NewSchema(table(schema.IndexOn("ix_posts_user", "user_id"), schema.IndexOn("ix_posts_score", "score")))
+	des := schema.NewSchema(table(schema.IndexOn("ix_posts_user_score", "user_id", "score"), schema.IndexOn("ix_posts_score", "score", "id")))
+	up, down := Plan(Compare(cur, des, Options{Dialect: "mysql"}))
+	want := []string{
+		"drop index ix_posts_score on posts",
+		"create index ix_posts_score on posts",
+		"create index ix_posts_user_score on posts",
+		"drop index ix_posts_user on posts",
+	}
+	if got := describe(up); got != strings.Join(want, "\n") {
+		t.Errorf("upgrade:\n%s\nwant\n%s", got, strings.Join(want, "\n"))
+	}
+	wantDown := []string{
+		"drop index ix_posts_score on posts",
+		"create index ix_posts_user on posts",
+		"create index ix_posts_score on posts",
+		"drop index ix_posts_user_score on posts",
+	}
+	if got := describe(down); got != strings.Join(wantDown, "\n") {
+		t.Errorf("downgrade:\n%s\nwant\n%s", got, strings.Join(wantDown, "\n"))
+	}
+}

@@ -27,14 +27,17 @@ type Step struct {
 //
 //  1. drop foreign keys (nothing may point at what is about to go, and
 //     MySQL keeps an index behind each);
-//  2. drop checks, unique constraints, indexes and primary keys;
+//  2. drop checks and primary keys, and the unique constraints and
+//     indexes whose names an added one takes;
 //  3. create tables, referred tables before referring ones; foreign keys
 //     that close a cycle among the new tables are left out and added in 5;
 //  4. add columns, then alter them, then add primary keys, unique
 //     constraints, indexes, checks and comments;
 //  5. add foreign keys, once every table, column and key they refer to
 //     exists;
-//  6. drop columns, once the constraints and indexes on them are gone;
+//  6. drop the other indexes and unique constraints, once their
+//     replacements exist (MySQL refuses to drop the index a foreign key
+//     relies on while no other serves it), then drop columns;
 //  7. drop tables, referring tables before the tables they refer to.
 func Plan(changes []Change) (up, down []Step) {
 	var ups, downs []Step
@@ -99,15 +102,22 @@ func phase(o op.Op) (int, int) {
 }
 
 func schedule(in []Step) []Step {
+	reused := addedNames(in)
+	where := func(o op.Op) (int, int) {
+		if name, ok := droppedIndexName(o); ok && !reused[strings.ToLower(name)] {
+			return 6, -1 // before the columns go
+		}
+		return phase(o)
+	}
 	byPhase := make([][]Step, 8)
 	for _, s := range in {
-		p, _ := phase(s.Op)
+		p, _ := where(s.Op)
 		byPhase[p] = append(byPhase[p], s)
 	}
 	for p := range byPhase {
 		slices.SortStableFunc(byPhase[p], func(a, b Step) int {
-			_, ra := phase(a.Op)
-			_, rb := phase(b.Op)
+			_, ra := where(a.Op)
+			_, rb := where(b.Op)
 			return cmp.Compare(ra, rb)
 		})
 	}
@@ -120,6 +130,55 @@ func schedule(in []Step) []Step {
 		out = append(out, p...)
 	}
 	return out
+}
+
+// droppedIndexName is the name of the index or unique constraint o drops,
+// if o drops one.
+func droppedIndexName(o op.Op) (string, bool) {
+	switch o := o.(type) {
+	case *op.DropIndex:
+		return o.Name, true
+	case *op.DropConstraint:
+		if o.Kind == op.Unique {
+			return o.Name, true
+		}
+	}
+	return "", false
+}
+
+// addedNames are the lowercased names of the indexes and unique
+// constraints the steps create: a dropped one of the same name must go
+// first. Index names are compared across tables, as PostgreSQL's share
+// one namespace per schema.
+func addedNames(in []Step) map[string]bool {
+	names := map[string]bool{}
+	add := func(n string) {
+		if n != "" {
+			names[strings.ToLower(n)] = true
+		}
+	}
+	for _, s := range in {
+		switch o := s.Op.(type) {
+		case *op.CreateIndex:
+			if o.Index != nil {
+				add(o.Index.Name)
+			}
+		case *op.AddUnique:
+			if o.Constraint != nil {
+				add(o.Constraint.Name)
+			}
+		case *op.CreateTable:
+			if o.Table != nil {
+				for _, ix := range o.Table.Indexes {
+					add(ix.Name)
+				}
+				for _, u := range o.Table.Uniques {
+					add(u.Name)
+				}
+			}
+		}
+	}
+	return names
 }
 
 // orderCreates puts each new table after the new tables its foreign keys

@@ -186,55 +186,93 @@ func newRenderedStep(s Step, stmts []string) renderedStep {
 // unnamed one, <table>_pkey, which offline SQL cannot look up. Elsewhere,
 // PostgreSQL's casts ('a'::character varying) are taken out of defaults,
 // checks and index predicates, which neither SQLite nor MySQL can read.
+// Everywhere, a default that is the current time is written the one way
+// all three read (see portableDefault).
 func adapt(dialectName string, o op.Op) op.Op {
-	if dialectName == "postgresql" {
-		if dc, ok := o.(*op.DropConstraint); ok && dc.Kind == op.PrimaryKey && dc.Name == "" {
-			c := *dc
-			c.Name = pgName(dc.Table, "pkey")
+	pg := dialectName == "postgresql"
+	switch x := o.(type) {
+	case *op.DropConstraint:
+		if pg && x.Kind == op.PrimaryKey && x.Name == "" {
+			c := *x
+			c.Name = pgName(x.Table, "pkey")
 			return &c
 		}
-		return o
-	}
-	switch x := o.(type) {
 	case *op.CreateTable:
 		if x.Table != nil {
-			return &op.CreateTable{Table: withoutCasts(x.Table)}
+			return &op.CreateTable{Table: adaptTable(dialectName, x.Table)}
 		}
 	case *op.DropTable:
 		if x.Table != nil {
-			return &op.DropTable{Name: x.Name, Table: withoutCasts(x.Table)}
+			return &op.DropTable{Name: x.Name, Table: adaptTable(dialectName, x.Table)}
 		}
 	case *op.AddColumn:
-		if x.Column != nil && strings.Contains(x.Column.Default, "::") {
+		if x.Column != nil {
 			c := *x.Column
-			c.Default = stripCasts(c.Default)
+			c.Default = portableDefault(dialectName, c.Default)
 			return &op.AddColumn{Table: x.Table, Column: &c}
 		}
 	case *op.AlterColumn:
 		c := *x
 		if x.Default != nil {
-			c.Default = op.Str(stripCasts(*x.Default))
+			c.Default = op.Str(portableDefault(dialectName, *x.Default))
 		}
 		if x.Existing != nil {
 			e := *x.Existing
-			e.Default = stripCasts(e.Default)
+			e.Default = portableDefault(dialectName, e.Default)
 			c.Existing = &e
 		}
 		return &c
 	case *op.AddCheck:
-		if x.Constraint != nil {
+		if x.Constraint != nil && !pg {
 			ck := *x.Constraint
 			ck.Expr = stripCasts(ck.Expr)
 			return &op.AddCheck{Table: x.Table, Constraint: &ck}
 		}
 	case *op.CreateIndex:
-		if x.Index != nil {
+		if x.Index != nil && !pg {
 			ix := *x.Index
 			ix.Where = stripCasts(ix.Where)
 			return &op.CreateIndex{Table: x.Table, Index: &ix}
 		}
 	}
 	return o
+}
+
+// adaptTable is t fitted to dialectName as adapt fits an operation.
+func adaptTable(dialectName string, t *schema.Table) *schema.Table {
+	if dialectName != "postgresql" {
+		t = withoutCasts(t)
+	} else {
+		t = t.Clone()
+	}
+	for _, col := range t.Columns {
+		col.Default = portableDefault(dialectName, col.Default)
+	}
+	return t
+}
+
+// portableDefault is a default expression as dialectName reads it:
+// without PostgreSQL's casts elsewhere than on PostgreSQL, and the
+// current time, however the inspected server spells it (PostgreSQL's
+// now(), MariaDB's current_timestamp(), SQLite's CURRENT_TIMESTAMP), as
+// CURRENT_TIMESTAMP, which all three take. PostgreSQL, for one, refuses
+// MariaDB's empty parentheses, and SQLite has no now().
+func portableDefault(dialectName, expr string) string {
+	if expr == "" {
+		return ""
+	}
+	if dialectName != "postgresql" {
+		expr = stripCasts(expr)
+	}
+	bare := strings.ToLower(strings.TrimSpace(expr))
+	for strings.HasPrefix(bare, "(") && strings.HasSuffix(bare, ")") {
+		bare = strings.TrimSpace(bare[1 : len(bare)-1])
+	}
+	switch bare {
+	case "now()", "current_timestamp", "current_timestamp()", "localtimestamp", "localtimestamp()", "transaction_timestamp()":
+		return "CURRENT_TIMESTAMP"
+	}
+	return expr
 }
 
 // renderSQLite renders the steps against a scratch in-memory database
@@ -308,7 +346,7 @@ func createScratch(ctx context.Context, conn *sql.Conn, d sqlite.Dialect, curren
 		}
 	}
 	for _, t := range fkOrder(current.Tables) {
-		stmts, err := d.Render(ctx, conn, &op.CreateTable{Table: withoutCasts(t)})
+		stmts, err := d.Render(ctx, conn, &op.CreateTable{Table: adaptTable("sqlite", t)})
 		if err != nil {
 			if !named[strings.ToLower(t.Name)] {
 				continue

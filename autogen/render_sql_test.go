@@ -632,3 +632,24 @@ func TestStripCasts(t *testing.T) {
 		t.Errorf("PostgreSQL drops the unnamed key of t as %q", got.Name)
 	}
 }
+
+// A default is written as the target dialect reads it: no PostgreSQL
+// casts elsewhere, and the current time as CURRENT_TIMESTAMP whichever
+// server's spelling it was inspected in.
+func TestPortableDefault(t *testing.T) {
+	for _, tc := range []struct{ dialect, in, want string }{
+		{"sqlite", "now()", "CURRENT_TIMESTAMP"},
+		{"mysql", "now()", "CURRENT_TIMESTAMP"},
+		{"postgresql", "current_timestamp()", "CURRENT_TIMESTAMP"},
+		{"postgresql", "(CURRENT_TIMESTAMP)", "CURRENT_TIMESTAMP"},
+		{"sqlite", "''::character varying", "''"},
+		{"mysql", "'now()'::text", "'now()'"},
+		{"postgresql", "''::character varying", "''::character varying"},
+		{"mysql", "0", "0"},
+		{"sqlite", "", ""},
+	} {
+		if got := portableDefault(tc.dialect, tc.in); got != tc.want {
+			t.Errorf("portableDefault(%s, %q) = %q, want %q", tc.dialect, tc.in, got, tc.want)
+		}
+	}
+}
