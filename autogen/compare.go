@@ -441,15 +441,42 @@ func (n normalizer) compareIndexes(cur, des *schema.Table) []Change {
 	}
 	add := func(ix *schema.Index) {
 		ix = cloneIndex(ix)
+		var down []op.Op
+		if n.dialect == "mysql" {
+			// Creating ix makes MySQL drop, silently, the index it made
+			// for a foreign key that ix can serve; dropping ix again
+			// needs that index back first, or MySQL refuses.
+			for _, fk := range cur.ForeignKeys {
+				if fk.Index != "" && serves(ix, fk) {
+					down = append(down, &op.CreateIndex{Table: des.Name, Index: &schema.Index{Name: fk.Index, Columns: slices.Clone(fk.Columns)}})
+				}
+			}
+		}
 		out = append(out, Change{Kind: AddIndex, Table: des.Name, Name: ix.Name,
 			Up:   []op.Op{&op.CreateIndex{Table: des.Name, Index: ix}},
-			Down: []op.Op{&op.DropIndex{Table: des.Name, Name: ix.Name}}})
+			Down: append(down, &op.DropIndex{Table: des.Name, Name: ix.Name})})
 	}
-	remove := func(ix *schema.Index) {
+	remove := func(ix *schema.Index, replaced bool) {
 		ix = cloneIndex(ix)
+		var up, undo []op.Op
+		// (An index replaced under its own name is dropped before the new
+		// one is made, ahead of any guard: MySQL then refuses, as it
+		// would by hand, and the error says why.)
+		if n.dialect == "mysql" && !replaced {
+			// MySQL refuses to drop the index a foreign key relies on
+			// while no other serves it: give the key the index MySQL
+			// would have made for it (named as the key, which inspection
+			// then reads as the key's own), and take it away going down.
+			for _, fk := range cur.ForeignKeys {
+				if fk.Index == "" && serves(ix, fk) && keepsForeignKey(des, fk) && !servedOtherwise(des, desIx, ix.Name, fk) {
+					up = append(up, &op.CreateIndex{Table: des.Name, Index: &schema.Index{Name: fk.Name, Columns: slices.Clone(fk.Columns)}})
+					undo = append(undo, &op.DropIndex{Table: des.Name, Name: fk.Name})
+				}
+			}
+		}
 		out = append(out, Change{Kind: RemoveIndex, Table: des.Name, Name: ix.Name,
-			Up:   []op.Op{&op.DropIndex{Table: des.Name, Name: ix.Name}},
-			Down: []op.Op{&op.CreateIndex{Table: des.Name, Index: ix}}})
+			Up:   append(up, &op.DropIndex{Table: des.Name, Name: ix.Name}),
+			Down: append([]op.Op{&op.CreateIndex{Table: des.Name, Index: ix}}, undo...)})
 	}
 	for _, d := range desIx {
 		c := find(curIx, d.Name)
@@ -459,16 +486,54 @@ func (n normalizer) compareIndexes(cur, des *schema.Table) []Change {
 		case n.indexKey(c) != n.indexKey(d):
 			// A changed index is dropped and created again: no database
 			// alters an index's definition.
-			remove(c)
+			remove(c, true)
 			add(d)
 		}
 	}
 	for _, c := range curIx {
 		if find(desIx, c.Name) == nil {
-			remove(c)
+			remove(c, false)
 		}
 	}
 	return out
+}
+
+// serves reports whether MySQL can use ix for foreign key fk: its leading
+// columns are the key's.
+func serves(ix *schema.Index, fk *schema.ForeignKeyConstraint) bool {
+	if len(ix.Columns) < len(fk.Columns) {
+		return false
+	}
+	for i, c := range fk.Columns {
+		if !strings.EqualFold(ix.Columns[i], c) {
+			return false
+		}
+	}
+	return true
+}
+
+// keepsForeignKey reports whether des still has a foreign key named as fk.
+func keepsForeignKey(des *schema.Table, fk *schema.ForeignKeyConstraint) bool {
+	for _, d := range des.ForeignKeys {
+		if strings.EqualFold(d.Name, fk.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// servedOtherwise reports whether, in des, an index other than the one
+// named dropped (or the primary key) can serve fk.
+func servedOtherwise(des *schema.Table, desIx []*schema.Index, dropped string, fk *schema.ForeignKeyConstraint) bool {
+	if des.PrimaryKey != nil && serves(&schema.Index{Columns: des.PrimaryKey.Columns}, fk) {
+		return true
+	}
+	for _, ix := range desIx {
+		if !strings.EqualFold(ix.Name, dropped) && ix.Where == "" && serves(ix, fk) {
+			return true
+		}
+	}
+	return false
 }
 
 // match pairs the desired objects with the current ones: by name where

@@ -192,10 +192,22 @@ func adapt(dialectName string, o op.Op) op.Op {
 	pg := dialectName == "postgresql"
 	switch x := o.(type) {
 	case *op.DropConstraint:
+		if x.Kind == op.PrimaryKey && dialectName != "mysql" && mysqlPrimary(x.Name) {
+			c := *x
+			c.Name = ""
+			x = &c
+		}
 		if pg && x.Kind == op.PrimaryKey && x.Name == "" {
 			c := *x
 			c.Name = pgName(x.Table, "pkey")
 			return &c
+		}
+		return x
+	case *op.AddPrimaryKey:
+		if x.Key != nil && dialectName != "mysql" && mysqlPrimary(x.Key.Name) {
+			k := *x.Key
+			k.Name = ""
+			return &op.AddPrimaryKey{Table: x.Table, Key: &k}
 		}
 	case *op.CreateTable:
 		if x.Table != nil {
@@ -208,17 +220,24 @@ func adapt(dialectName string, o op.Op) op.Op {
 	case *op.AddColumn:
 		if x.Column != nil {
 			c := *x.Column
-			c.Default = portableDefault(dialectName, c.Default)
+			c.Default = portableDefault(dialectName, c.Type, c.Default)
 			return &op.AddColumn{Table: x.Table, Column: &c}
 		}
 	case *op.AlterColumn:
 		c := *x
+		var typ schema.Type
+		switch {
+		case x.Type != nil:
+			typ = *x.Type
+		case x.Existing != nil:
+			typ = x.Existing.Type
+		}
 		if x.Default != nil {
-			c.Default = op.Str(portableDefault(dialectName, *x.Default))
+			c.Default = op.Str(portableDefault(dialectName, typ, *x.Default))
 		}
 		if x.Existing != nil {
 			e := *x.Existing
-			e.Default = portableDefault(dialectName, e.Default)
+			e.Default = portableDefault(dialectName, e.Type, e.Default)
 			c.Existing = &e
 		}
 		return &c
@@ -246,18 +265,28 @@ func adaptTable(dialectName string, t *schema.Table) *schema.Table {
 		t = t.Clone()
 	}
 	for _, col := range t.Columns {
-		col.Default = portableDefault(dialectName, col.Default)
+		col.Default = portableDefault(dialectName, col.Type, col.Default)
+	}
+	if t.PrimaryKey != nil && dialectName != "mysql" && mysqlPrimary(t.PrimaryKey.Name) {
+		t.PrimaryKey.Name = ""
 	}
 	return t
 }
 
-// portableDefault is a default expression as dialectName reads it:
+// mysqlPrimary reports whether name is MySQL's name for every primary key,
+// which says nothing elsewhere (and on PostgreSQL, where a key's index
+// takes its name, would collide from the second table on): other
+// dialects name the key themselves.
+func mysqlPrimary(name string) bool { return strings.EqualFold(name, "PRIMARY") }
+
+// portableDefault is a default expression of a column of type typ as
+// dialectName reads it:
 // without PostgreSQL's casts elsewhere than on PostgreSQL, and the
 // current time, however the inspected server spells it (PostgreSQL's
 // now(), MariaDB's current_timestamp(), SQLite's CURRENT_TIMESTAMP), as
 // CURRENT_TIMESTAMP, which all three take. PostgreSQL, for one, refuses
 // MariaDB's empty parentheses, and SQLite has no now().
-func portableDefault(dialectName, expr string) string {
+func portableDefault(dialectName string, typ schema.Type, expr string) string {
 	if expr == "" {
 		return ""
 	}
@@ -271,6 +300,16 @@ func portableDefault(dialectName, expr string) string {
 	switch bare {
 	case "now()", "current_timestamp", "current_timestamp()", "localtimestamp", "localtimestamp()", "transaction_timestamp()":
 		return "CURRENT_TIMESTAMP"
+	}
+	if typ.Kind == schema.KindBoolean && dialectName == "postgresql" {
+		// MySQL and SQLite keep booleans as 0 and 1; PostgreSQL's boolean
+		// takes no integer.
+		switch strings.Trim(bare, "'") {
+		case "0":
+			return "false"
+		case "1":
+			return "true"
+		}
 	}
 	return expr
 }

@@ -648,8 +648,17 @@ func TestPortableDefault(t *testing.T) {
 		{"mysql", "0", "0"},
 		{"sqlite", "", ""},
 	} {
-		if got := portableDefault(tc.dialect, tc.in); got != tc.want {
+		if got := portableDefault(tc.dialect, schema.Text(), tc.in); got != tc.want {
 			t.Errorf("portableDefault(%s, %q) = %q, want %q", tc.dialect, tc.in, got, tc.want)
 		}
+	}
+	// A boolean inspected from MySQL or SQLite (0 and 1) for PostgreSQL.
+	for in, want := range map[string]string{"0": "false", "'1'": "true", "true": "true"} {
+		if got := portableDefault("postgresql", schema.Boolean(), in); got != want {
+			t.Errorf("boolean default %q for postgresql = %q, want %q", in, got, want)
+		}
+	}
+	if got := portableDefault("sqlite", schema.Boolean(), "0"); got != "0" {
+		t.Errorf("boolean default 0 for sqlite = %q", got)
 	}
 }
