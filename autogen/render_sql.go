@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -220,6 +221,7 @@ func adapt(dialectName string, o op.Op) op.Op {
 	case *op.AddColumn:
 		if x.Column != nil {
 			c := *x.Column
+			c.Type = portableRaw(dialectName, c.Type)
 			c.Default = portableDefault(dialectName, c.Type, c.Default)
 			return &op.AddColumn{Table: x.Table, Column: &c}
 		}
@@ -232,11 +234,15 @@ func adapt(dialectName string, o op.Op) op.Op {
 		case x.Existing != nil:
 			typ = x.Existing.Type
 		}
+		if x.Type != nil {
+			c.Type = op.TypePtr(portableRaw(dialectName, *x.Type))
+		}
 		if x.Default != nil {
 			c.Default = op.Str(portableDefault(dialectName, typ, *x.Default))
 		}
 		if x.Existing != nil {
 			e := *x.Existing
+			e.Type = portableRaw(dialectName, e.Type)
 			e.Default = portableDefault(dialectName, e.Type, e.Default)
 			c.Existing = &e
 		}
@@ -265,10 +271,35 @@ func adaptTable(dialectName string, t *schema.Table) *schema.Table {
 		t = t.Clone()
 	}
 	for _, col := range t.Columns {
+		col.Type = portableRaw(dialectName, col.Type)
 		col.Default = portableDefault(dialectName, col.Type, col.Default)
 	}
 	if t.PrimaryKey != nil && dialectName != "mysql" && mysqlPrimary(t.PrimaryKey.Name) {
 		t.PrimaryKey.Name = ""
+	}
+	return t
+}
+
+// standardType matches the types that SQLite, PostgreSQL and MySQL all
+// read alike, which an inspector may still report as one dialect's raw
+// type (no portable kind has CHAR's fixed length).
+var standardType = regexp.MustCompile(`(?i)^\s*(char|character|nchar)\s*\(\s*\d+\s*\)\s*$|^\s*(real|double precision)\s*$`)
+
+// portableRaw gives a raw type inspected on one dialect (CHAR(2) on
+// SQLite) the same SQL on dialectName when that SQL is standard, so that a
+// revision generated for several dialects can say it; any other raw type
+// is left as it is, for the renderer to refuse by name.
+func portableRaw(dialectName string, t schema.Type) schema.Type {
+	if t.Kind != schema.KindRaw || len(t.Raw) != 1 {
+		return t
+	}
+	if _, ok := t.RawFor(dialectName); ok {
+		return t
+	}
+	for _, sql := range t.Raw {
+		if standardType.MatchString(sql) {
+			return schema.Raw(sql)
+		}
 	}
 	return t
 }

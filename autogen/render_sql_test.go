@@ -662,3 +662,20 @@ func TestPortableDefault(t *testing.T) {
 		t.Errorf("boolean default 0 for sqlite = %q", got)
 	}
 }
+
+// A raw type one dialect's inspector reports (CHAR(2) on SQLite) is said
+// the same way on the others when its SQL is standard; another is left
+// for the renderer to refuse.
+func TestPortableRaw(t *testing.T) {
+	char := schema.Raw("", "sqlite", "CHAR(2)")
+	if got, ok := portableRaw("postgresql", char).RawFor("postgresql"); !ok || got != "CHAR(2)" {
+		t.Errorf("CHAR(2) for postgresql = %q, %v", got, ok)
+	}
+	tiny := schema.Raw("", "mysql", "tinytext")
+	if _, ok := portableRaw("postgresql", tiny).RawFor("postgresql"); ok {
+		t.Error("MySQL's tinytext was given to postgresql")
+	}
+	if got := portableRaw("sqlite", char); !got.Equal(char) {
+		t.Errorf("the dialect's own raw type changed: %v", got)
+	}
+}
