@@ -248,15 +248,15 @@ func adapt(dialectName string, o op.Op) op.Op {
 		}
 		return &c
 	case *op.AddCheck:
-		if x.Constraint != nil && !pg {
+		if x.Constraint != nil {
 			ck := *x.Constraint
-			ck.Expr = stripCasts(ck.Expr)
+			ck.Expr = portableExpr(dialectName, ck.Expr)
 			return &op.AddCheck{Table: x.Table, Constraint: &ck}
 		}
 	case *op.CreateIndex:
-		if x.Index != nil && !pg {
+		if x.Index != nil {
 			ix := *x.Index
-			ix.Where = stripCasts(ix.Where)
+			ix.Where = portableExpr(dialectName, ix.Where)
 			return &op.CreateIndex{Table: x.Table, Index: &ix}
 		}
 	}
@@ -265,10 +265,12 @@ func adapt(dialectName string, o op.Op) op.Op {
 
 // adaptTable is t fitted to dialectName as adapt fits an operation.
 func adaptTable(dialectName string, t *schema.Table) *schema.Table {
-	if dialectName != "postgresql" {
-		t = withoutCasts(t)
-	} else {
-		t = t.Clone()
+	t = t.Clone()
+	for _, ck := range t.Checks {
+		ck.Expr = portableExpr(dialectName, ck.Expr)
+	}
+	for _, ix := range t.Indexes {
+		ix.Where = portableExpr(dialectName, ix.Where)
 	}
 	for _, col := range t.Columns {
 		col.Type = portableRaw(dialectName, col.Type)
@@ -474,22 +476,82 @@ func copySchema(ctx context.Context, live op.Querier, conn *sql.Conn) error {
 	return nil
 }
 
-// withoutCasts is t with PostgreSQL's casts (::type) taken out of its
-// defaults, checks and index predicates, as PostgreSQL's inspection
-// reports them ('a'::character varying): SQLite reads the expressions
-// without them, and a SQLite rebuild copies them into the script.
-func withoutCasts(t *schema.Table) *schema.Table {
-	c := t.Clone()
-	for _, col := range c.Columns {
-		col.Default = stripCasts(col.Default)
+// portableExpr is a check's or an index predicate's expression, as one
+// dialect's inspection wrote it, in a form dialectName reads the same
+// way. Elsewhere than on PostgreSQL, its casts go ('a'::text) and the
+// operators pg_get_constraintdef writes for IN and LIKE are written back
+// as those (x = ANY (ARRAY['a', 'b']) as x IN ('a', 'b'), ~~ as LIKE).
+// Quoted names take the target's quotes: MySQL's backticks elsewhere,
+// and on MySQL (which, without ANSI_QUOTES, reads "name" as a string)
+// backticks for double quotes.
+func portableExpr(dialectName, expr string) string {
+	if expr == "" {
+		return ""
 	}
-	for _, ck := range c.Checks {
-		ck.Expr = stripCasts(ck.Expr)
+	if dialectName != "postgresql" {
+		expr = stripCasts(expr)
+		expr = anyArray.ReplaceAllString(expr, "$1 IN ($2)")
+		expr = strings.NewReplacer(" !~~ ", " NOT LIKE ", " ~~ ", " LIKE ").Replace(expr)
 	}
-	for _, ix := range c.Indexes {
-		ix.Where = stripCasts(ix.Where)
+	from, to := byte('`'), byte('"')
+	if dialectName == "mysql" {
+		from, to = '"', '`'
 	}
-	return c
+	return requote(expr, from, to)
+}
+
+// anyArray is PostgreSQL's rewriting of x IN (a, b) in a constraint's
+// definition, once its casts are gone: x = ANY ((ARRAY[a, b])).
+var anyArray = regexp.MustCompile(`(\(?[\w."]+\)?) = ANY \(\(?ARRAY\[([^\[\]]*)\]\)?\)`)
+
+// requote turns names quoted with from into names quoted with to, outside
+// string literals.
+func requote(s string, from, to byte) string {
+	if strings.IndexByte(s, from) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\'':
+			j := i + 1
+			for j < len(s) && !(s[j] == '\'' && (j+1 >= len(s) || s[j+1] != '\'')) {
+				if s[j] == '\'' {
+					j++ // a doubled quote
+				}
+				j++
+			}
+			b.WriteString(s[i:min(j+1, len(s))])
+			i = j
+		case c == from:
+			// The name runs to the next lone quote; a doubled one is the
+			// quote character itself.
+			var name strings.Builder
+			j := i + 1
+			for ; j < len(s); j++ {
+				if s[j] == from {
+					if j+1 < len(s) && s[j+1] == from {
+						name.WriteByte(from)
+						j++
+						continue
+					}
+					break
+				}
+				name.WriteByte(s[j])
+			}
+			if j >= len(s) {
+				b.WriteString(s[i:]) // unterminated: leave it as written
+				return b.String()
+			}
+			b.WriteByte(to)
+			b.WriteString(strings.ReplaceAll(name.String(), string(to), string(to)+string(to)))
+			b.WriteByte(to)
+			i = j
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // stripCasts removes ::type casts outside string literals and quoted

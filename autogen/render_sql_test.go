@@ -679,3 +679,20 @@ func TestPortableRaw(t *testing.T) {
 		t.Errorf("the dialect's own raw type changed: %v", got)
 	}
 }
+
+// Check and predicate expressions as one server's inspection writes them,
+// for another.
+func TestPortableExpr(t *testing.T) {
+	for _, tc := range []struct{ dialect, in, want string }{
+		{"sqlite", "((kind)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))", "((kind) IN ('a', 'b'))"},
+		{"mysql", "((s ~~ 'x%'::text) AND (s <> 'y'::text))", "((s LIKE 'x%') AND (s <> 'y'))"},
+		{"postgresql", "`name` <> ''", `"name" <> ''`},
+		{"mysql", `"name" <> '"quoted"'`, "`name` <> '\"quoted\"'"},
+		{"sqlite", "`it``s` > 0", `"it` + "`" + `s" > 0`},
+		{"postgresql", "(kind)::text = ANY (ARRAY['a'::text])", "(kind)::text = ANY (ARRAY['a'::text])"},
+	} {
+		if got := portableExpr(tc.dialect, tc.in); got != tc.want {
+			t.Errorf("portableExpr(%s, %q) = %q, want %q", tc.dialect, tc.in, got, tc.want)
+		}
+	}
+}
