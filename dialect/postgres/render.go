@@ -562,7 +562,9 @@ func (d Dialect) alterColumn(ctx context.Context, db op.Querier, o *op.AlterColu
 	}
 	col := d.QuoteIdent(o.Column)
 	var stmts, actions []string
-	if o.Type != nil {
+	if o.Type != nil && enumValuesChange(o, final) {
+		stmts = append(stmts, d.replaceEnum(o)...)
+	} else if o.Type != nil {
 		name := enumName(*o.Type, o.Table, final)
 		if o.Type.Kind == schema.KindEnum {
 			s, err := d.createEnum(ctx, db, "", name, o.Type.Values)
@@ -604,6 +606,42 @@ func (d Dialect) alterColumn(ctx context.Context, db op.Querier, o *op.AlterColu
 		stmts = append(stmts, d.columnComment(o.Table, final, *o.Comment))
 	}
 	return stmts, nil
+}
+
+// enumValuesChange reports whether o gives an enum column of the live
+// table (o.Existing) other values under the same type name.
+func enumValuesChange(o *op.AlterColumn, final string) bool {
+	e := o.Existing
+	return o.Type.Kind == schema.KindEnum && e != nil && e.Type.Kind == schema.KindEnum &&
+		enumName(e.Type, o.Table, o.Column) == enumName(*o.Type, o.Table, final) &&
+		!slices.Equal(e.Type.Values, o.Type.Values)
+}
+
+// replaceEnum changes the values of an enum column's type. PostgreSQL can
+// only add values to a type in place (and not use them in the same
+// transaction before 12), so the type is renamed away, made anew with the
+// new values, the column converted through text (its default dropped
+// meanwhile, since it is typed by the old type), and the old type
+// dropped. A value the column holds that the new type lacks fails the
+// conversion, and the step with it.
+func (d Dialect) replaceEnum(o *op.AlterColumn) []string {
+	name := enumName(*o.Type, o.Table, o.Column)
+	typ, old, col := d.QuoteIdent(name), d.QuoteIdent(name+"_old"), d.QuoteIdent(o.Column)
+	stmts := []string{
+		"ALTER TYPE " + typ + " RENAME TO " + old,
+		"CREATE TYPE " + typ + " AS ENUM " + enumValues(o.Type.Values),
+	}
+	def := o.Existing.Default
+	if def != "" {
+		stmts = append(stmts, d.alterTable(o.Table, "ALTER COLUMN "+col+" DROP DEFAULT"))
+	}
+	stmts = append(stmts, d.alterTable(o.Table, "ALTER COLUMN "+col+" TYPE "+typ+" USING "+col+"::text::"+typ))
+	if def != "" && o.Default == nil {
+		// The default read back names the type by its name, which is the
+		// new type's now.
+		stmts = append(stmts, d.alterTable(o.Table, "ALTER COLUMN "+col+" SET DEFAULT "+def))
+	}
+	return append(stmts, "DROP TYPE "+old)
 }
 
 // dropConstraint: PostgreSQL drops every kind of constraint the same way.
