@@ -498,6 +498,23 @@ func (n normalizer) compareIndexes(cur, des *schema.Table) []Change {
 	return out
 }
 
+// unnamed is columns when name is empty: how a constraint without a name
+// (SQLite's) is found to drop it.
+func unnamed(name string, columns []string) []string {
+	if name != "" {
+		return nil
+	}
+	return slices.Clone(columns)
+}
+
+// unnamedExpr is unnamed for a check constraint.
+func unnamedExpr(name, expr string) string {
+	if name != "" {
+		return ""
+	}
+	return expr
+}
+
 // serves reports whether MySQL can use ix for foreign key fk: its leading
 // columns are the key's.
 func serves(ix *schema.Index, fk *schema.ForeignKeyConstraint) bool {
@@ -595,7 +612,7 @@ func (n normalizer) compareUniques(cur, des *schema.Table) []Change {
 	for _, c := range onlyCur {
 		u := &schema.UniqueConstraint{Name: c.Name, Columns: slices.Clone(c.Columns)}
 		out = append(out, Change{Kind: RemoveUnique, Table: des.Name, Name: u.Name,
-			Up:   []op.Op{&op.DropConstraint{Table: des.Name, Name: u.Name, Kind: op.Unique}},
+			Up:   []op.Op{&op.DropConstraint{Table: des.Name, Name: u.Name, Kind: op.Unique, Columns: unnamed(u.Name, u.Columns)}},
 			Down: []op.Op{&op.AddUnique{Table: des.Name, Constraint: u}}})
 	}
 	for _, d := range onlyDes {
@@ -658,7 +675,8 @@ func (n normalizer) compareForeignKeys(cur, des *schema.Table) []Change {
 	for _, c := range onlyCur {
 		fk := cloneFK(c)
 		out = append(out, Change{Kind: RemoveFK, Table: des.Name, Name: fk.Name,
-			Up:   []op.Op{&op.DropConstraint{Table: des.Name, Name: fk.Name, Kind: op.ForeignKey, Index: implicitIndex(cur, c)}},
+			Up: []op.Op{&op.DropConstraint{Table: des.Name, Name: fk.Name, Kind: op.ForeignKey, Index: implicitIndex(cur, c),
+				Columns: unnamed(fk.Name, fk.Columns)}},
 			Down: []op.Op{&op.AddForeignKey{Table: des.Name, Constraint: fk}}})
 	}
 	for _, d := range onlyDes {
@@ -684,7 +702,7 @@ func (n normalizer) compareChecks(cur, des *schema.Table) []Change {
 	for _, c := range onlyCur {
 		ck := &schema.CheckConstraint{Name: c.Name, Expr: c.Expr}
 		out = append(out, Change{Kind: RemoveCheck, Table: des.Name, Name: ck.Name,
-			Up:   []op.Op{&op.DropConstraint{Table: des.Name, Name: ck.Name, Kind: op.Check}},
+			Up:   []op.Op{&op.DropConstraint{Table: des.Name, Name: ck.Name, Kind: op.Check, Expr: unnamedExpr(ck.Name, ck.Expr)}},
 			Down: []op.Op{&op.AddCheck{Table: des.Name, Constraint: ck}}})
 	}
 	for i, d := range onlyDes {
@@ -705,6 +723,10 @@ func (n normalizer) compareChecks(cur, des *schema.Table) []Change {
 func (c Change) Detected() string {
 	col := "'" + c.Table + "." + c.Name + "'"
 	on := " on '" + c.Table + "'"
+	named := "'" + c.Name + "'"
+	if c.Name == "" {
+		named = detail(c) // an unnamed constraint: UNIQUE (email)
+	}
 	switch c.Kind {
 	case AddTable:
 		return "added table '" + c.Table + "'"
@@ -728,21 +750,21 @@ func (c Change) Detected() string {
 	case ModifyTableComment:
 		return "table comment" + on
 	case AddIndex:
-		return "added index '" + c.Name + "'" + on
+		return "added index " + named + on
 	case RemoveIndex:
-		return "removed index '" + c.Name + "'" + on
+		return "removed index " + named + on
 	case AddUnique:
-		return "added unique constraint '" + c.Name + "'" + on
+		return "added unique constraint " + named + on
 	case RemoveUnique:
-		return "removed unique constraint '" + c.Name + "'" + on
+		return "removed unique constraint " + named + on
 	case AddFK:
-		return "added foreign key '" + c.Name + "'" + on
+		return "added foreign key " + named + on
 	case RemoveFK:
-		return "removed foreign key '" + c.Name + "'" + on
+		return "removed foreign key " + named + on
 	case AddCheck:
-		return "added check constraint '" + c.Name + "'" + on
+		return "added check constraint " + named + on
 	case RemoveCheck:
-		return "removed check constraint '" + c.Name + "'" + on
+		return "removed check constraint " + named + on
 	case AddPK:
 		return "added primary key" + on
 	case RemovePK:

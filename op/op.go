@@ -121,6 +121,12 @@ type DropConstraint struct {
 	// it, to drop with it. Online the renderer finds it in the live table;
 	// offline it has only this (autogenerate fills it in).
 	Index string
+	// Columns and Expr say which constraint to drop when it has no name,
+	// as SQLite keeps constraints declared without CONSTRAINT name: a
+	// unique or foreign key constraint's columns, a check's expression.
+	// Ignored when Name is given.
+	Columns []string
+	Expr    string
 }
 
 // SetTableComment sets a table's comment; "" drops it.

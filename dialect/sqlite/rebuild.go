@@ -545,6 +545,52 @@ func (p *rebuildPlan) dropConstraint(name string, kind op.ConstraintKind) error 
 		p.t.Name, orElse(string(kind), ""), name, orElse(strings.Join(p.constraintNames(), ", "), "none"))
 }
 
+// dropUnnamed takes out the unnamed constraint o describes: a unique or
+// foreign key constraint by its columns, a check by its expression
+// (compared without regard to case and spacing).
+func (p *rebuildPlan) dropUnnamed(o *op.DropConstraint) error {
+	same := func(a, b []string) bool {
+		return strings.EqualFold(strings.Join(a, "\x00"), strings.Join(b, "\x00"))
+	}
+	squeeze := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	n := 0
+	switch o.Kind {
+	case op.Unique:
+		p.t.Uniques = slices.DeleteFunc(p.t.Uniques, func(u *schema.UniqueConstraint) bool {
+			hit := u.Name == "" && same(u.Columns, o.Columns)
+			n += boolInt(hit)
+			return hit
+		})
+	case op.ForeignKey:
+		p.t.ForeignKeys = slices.DeleteFunc(p.t.ForeignKeys, func(fk *schema.ForeignKeyConstraint) bool {
+			hit := fk.Name == "" && same(fk.Columns, o.Columns)
+			n += boolInt(hit)
+			return hit
+		})
+	case op.Check:
+		p.t.Checks = slices.DeleteFunc(p.t.Checks, func(ck *schema.CheckConstraint) bool {
+			hit := ck.Name == "" && squeeze(ck.Expr) == squeeze(o.Expr)
+			n += boolInt(hit)
+			return hit
+		})
+	}
+	if n == 0 {
+		what := "(" + strings.Join(o.Columns, ", ") + ")"
+		if o.Kind == op.Check {
+			what = "CHECK (" + o.Expr + ")"
+		}
+		return fmt.Errorf("table %s has no unnamed %s constraint %s", p.t.Name, o.Kind, what)
+	}
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func (p *rebuildPlan) constraintNames() []string {
 	var names []string
 	add := func(n string) {

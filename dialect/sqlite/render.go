@@ -537,13 +537,18 @@ func (d Dialect) dropConstraint(ctx context.Context, db op.Querier, o *op.DropCo
 	if o == nil || o.Table == "" {
 		return nil, fmt.Errorf("drop constraint: a table is needed")
 	}
-	if o.Name == "" && o.Kind != op.PrimaryKey {
-		return nil, fmt.Errorf("drop constraint on %s: a %s constraint is dropped by name, and none was given", o.Table, orElse(string(o.Kind), "named"))
+	if o.Name == "" && o.Kind != op.PrimaryKey && !unnamedDrop(o) {
+		return nil, fmt.Errorf("drop constraint on %s: a %s constraint is dropped by name, or unnamed by its Columns (unique, foreign key) or Expr (check), and none was given",
+			o.Table, orElse(string(o.Kind), "named"))
 	}
 	switch o.Kind {
 	case op.PrimaryKey, op.Unique, op.ForeignKey, op.Check, "":
 	default:
 		return nil, fmt.Errorf("drop constraint %s on %s: unknown constraint kind %q", o.Name, o.Table, o.Kind)
+	}
+	if o.Name == "" && o.Kind != op.PrimaryKey {
+		what := fmt.Sprintf("dropping an unnamed %s constraint from %s", o.Kind, o.Table)
+		return d.rebuild(ctx, db, o.Table, what, func(p *rebuildPlan) error { return p.dropUnnamed(o) })
 	}
 	if db != nil && (o.Kind == op.Unique || o.Kind == "") {
 		var n int
@@ -558,6 +563,17 @@ func (d Dialect) dropConstraint(ctx context.Context, db op.Querier, o *op.DropCo
 	}
 	what := fmt.Sprintf("dropping constraint %s from %s", orElse(o.Name, "(the primary key)"), o.Table)
 	return d.rebuild(ctx, db, o.Table, what, func(p *rebuildPlan) error { return p.dropConstraint(o.Name, o.Kind) })
+}
+
+// unnamedDrop reports whether o says which unnamed constraint to drop.
+func unnamedDrop(o *op.DropConstraint) bool {
+	switch o.Kind {
+	case op.Unique, op.ForeignKey:
+		return len(o.Columns) > 0
+	case op.Check:
+		return strings.TrimSpace(o.Expr) != ""
+	}
+	return false
 }
 
 // bulkInsert is one INSERT ... VALUES per bulkRows rows.
