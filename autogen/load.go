@@ -10,6 +10,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/retort-sql/retort/config"
 	"github.com/retort-sql/retort/dialect"
@@ -19,9 +20,46 @@ import (
 )
 
 // ScratchPrefix starts the name of every scratch database LoadSchemaFile
-// creates on a server, so that one left behind by a killed process is easy
-// to recognise (and safe to drop).
+// creates on a server: retort_scratch_<UTC time>_<8 hex digits>, so that
+// one left behind by a killed process is easy to recognise, and old.
 const ScratchPrefix = "retort_scratch_"
+
+// scratchStamp is the time in a scratch database's name.
+const scratchStamp = "20060102150405"
+
+// staleScratch is the age after which a scratch database is taken to be
+// left behind (a scratch database lives for the seconds a comparison
+// takes) and dropped by the next comparison on that server.
+const staleScratch = time.Hour
+
+// dropStaleScratch drops the scratch databases on the server older than
+// staleScratch: those a process killed between create and drop left.
+// It is best effort: a failure to list or drop one is not the command's.
+func dropStaleScratch(ctx context.Context, server dialect.DB, dialectName string) {
+	q := "SELECT datname FROM pg_catalog.pg_database WHERE datname LIKE 'retort\\_scratch\\_%'"
+	if dialectName == "mysql" {
+		q = "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'retort\\_scratch\\_%'"
+	}
+	rows, err := server.SQL().QueryContext(ctx, q)
+	if err != nil {
+		return
+	}
+	var stale []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) != nil {
+			break
+		}
+		stamp, _, ok := strings.Cut(strings.TrimPrefix(name, ScratchPrefix), "_")
+		if t, err := time.Parse(scratchStamp, stamp); ok && err == nil && time.Since(t) > staleScratch {
+			stale = append(stale, name)
+		}
+	}
+	rows.Close()
+	for _, name := range stale {
+		_, _ = server.SQL().ExecContext(ctx, "DROP DATABASE IF EXISTS "+server.Dialect().QuoteIdent(name))
+	}
+}
 
 // LoadSchemaFile reads the models of a schema file (`models = schema.sql`
 // in retort.ini): it applies the file to a scratch database of the same
@@ -78,6 +116,15 @@ func (e *statementError) Error() string { return e.msg }
 // withScratch runs fn on a new, empty database of u's dialect and removes
 // it afterwards.
 func withScratch(ctx context.Context, u *config.URL, fn func(dialect.DB) (*schema.Schema, error)) (*schema.Schema, error) {
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, err
+	}
+	return withScratchNamed(ctx, u, ScratchPrefix+time.Now().UTC().Format(scratchStamp)+"_"+hex.EncodeToString(b[:]), fn)
+}
+
+// withScratchNamed is withScratch with the scratch database's name given.
+func withScratchNamed(ctx context.Context, u *config.URL, name string, fn func(dialect.DB) (*schema.Schema, error)) (*schema.Schema, error) {
 	if u.Dialect == "sqlite" {
 		db, err := runtime.Open(ctx, &config.URL{Dialect: "sqlite", Backend: "sqlite"})
 		if err != nil {
@@ -92,11 +139,7 @@ func withScratch(ctx context.Context, u *config.URL, fn func(dialect.DB) (*schem
 		return nil, fmt.Errorf("connecting to %s: %w", u.Redacted(), err)
 	}
 	defer server.Close()
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return nil, err
-	}
-	name := ScratchPrefix + hex.EncodeToString(b[:])
+	dropStaleScratch(ctx, server, u.Dialect)
 	quoted := server.Dialect().QuoteIdent(name)
 	if _, err := server.SQL().ExecContext(ctx, "CREATE DATABASE "+quoted); err != nil {
 		return nil, fmt.Errorf("creating the scratch database %s on %s (the models are read by applying them to one; the user needs the right to create databases): %s",
