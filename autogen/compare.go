@@ -304,7 +304,7 @@ func (n normalizer) compareColumns(cur, des *schema.Table) []Change {
 	for _, cc := range cur.Columns {
 		if des.Column(cc.Name) == nil {
 			out = append(out, Change{Kind: RemoveColumn, Table: des.Name, Name: cc.Name,
-				Up:   []op.Op{&op.DropColumn{Table: des.Name, Column: cc.Name}},
+				Up:   []op.Op{&op.DropColumn{Table: des.Name, Column: cc.Name, Existing: cloneColumn(cc)}},
 				Down: []op.Op{&op.AddColumn{Table: des.Name, Column: cloneColumn(cc)}}})
 		}
 	}

@@ -47,6 +47,10 @@ type AddColumn struct {
 // it alone (SQLite rebuilds the table to do it when ALTER cannot).
 type DropColumn struct {
 	Table, Column string
+	// Existing is the column as it is, optional: what lets an offline
+	// renderer drop what goes with it (PostgreSQL: its enum type, which
+	// online is looked up). Autogenerate fills it in.
+	Existing *schema.Column
 }
 
 // AlterColumn changes one column. A nil field is left as it is; on MySQL,

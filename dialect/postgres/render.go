@@ -45,7 +45,7 @@ func (d Dialect) Render(ctx context.Context, db op.Querier, o op.Op) ([]string, 
 	case *op.AddColumn:
 		return d.addColumn(ctx, db, o)
 	case *op.DropColumn:
-		return []string{"ALTER TABLE " + d.QuoteIdent(o.Table) + " DROP COLUMN " + d.QuoteIdent(o.Column)}, nil
+		return d.dropColumn(ctx, db, o)
 	case *op.AlterColumn:
 		return d.alterColumn(ctx, db, o)
 	case *op.CreateIndex:
@@ -488,6 +488,46 @@ func (d Dialect) dropTable(ctx context.Context, db op.Querier, o *op.DropTable) 
 	return stmts, nil
 }
 
+// dropColumn drops the column, then its enum type if no other column uses
+// it (as dropTable does for a table's): left behind, the type would make
+// re-adding the column, a downgrade's CREATE TYPE, fail. With db the type
+// is read from the catalog; without it, from o.Existing.
+func (d Dialect) dropColumn(ctx context.Context, db op.Querier, o *op.DropColumn) ([]string, error) {
+	stmts := []string{"ALTER TABLE " + d.QuoteIdent(o.Table) + " DROP COLUMN " + d.QuoteIdent(o.Column)}
+	switch {
+	case db != nil:
+		t, ok, err := unusedColumnEnum(ctx, db, d.QuoteIdent(o.Table), o.Column)
+		if err != nil {
+			return nil, fmt.Errorf("reading the type of column %s.%s: %w", o.Table, o.Column, err)
+		}
+		if ok {
+			stmts = append(stmts, "DROP TYPE "+d.QualifiedName(t.schema, t.name))
+		}
+	case o.Existing != nil && o.Existing.Type.Kind == schema.KindEnum:
+		stmts = append(stmts, "DROP TYPE "+d.QuoteIdent(enumName(o.Existing.Type, o.Table, o.Column)))
+	}
+	return stmts, nil
+}
+
+// unusedColumnEnum is the enum type of column of table (quoted, maybe
+// qualified) when no other column uses it, as itself or as an array.
+func unusedColumnEnum(ctx context.Context, db op.Querier, table, column string) (typeName, bool, error) {
+	var t typeName
+	err := db.QueryRowContext(ctx, `SELECT CASE WHEN n.nspname = current_schema() THEN '' ELSE n.nspname::text END, t.typname::text
+		FROM pg_catalog.pg_attribute a
+		JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+		JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+		WHERE a.attrelid = to_regclass($1) AND a.attname = $2 AND NOT a.attisdropped AND t.typtype = 'e'
+		AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute o
+			WHERE o.atttypid IN (t.oid, t.typarray) AND NOT o.attisdropped
+			AND NOT (o.attrelid = a.attrelid AND o.attnum = a.attnum)
+			AND o.attrelid NOT IN (SELECT i.indexrelid FROM pg_catalog.pg_index i WHERE i.indrelid = a.attrelid))`, table, column).Scan(&t.schema, &t.name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, false, nil
+	}
+	return t, err == nil, err
+}
+
 type typeName struct{ schema, name string }
 
 // unusedEnums lists the enum types the columns of table (quoted, maybe
@@ -561,10 +601,17 @@ func (d Dialect) alterColumn(ctx context.Context, db op.Querier, o *op.AlterColu
 		final = o.Rename
 	}
 	col := d.QuoteIdent(o.Column)
-	var stmts, actions []string
+	var stmts, actions, after []string
 	if o.Type != nil && enumValuesChange(o, final) {
 		stmts = append(stmts, d.replaceEnum(o)...)
 	} else if o.Type != nil {
+		// The column's old enum type, if it leaves it and no other
+		// column uses it, goes after the change, as with DropColumn.
+		old, err := d.abandonedEnum(ctx, db, o, final)
+		if err != nil {
+			return nil, err
+		}
+		after = old
 		name := enumName(*o.Type, o.Table, final)
 		if o.Type.Kind == schema.KindEnum {
 			s, err := d.createEnum(ctx, db, "", name, o.Type.Values)
@@ -605,7 +652,29 @@ func (d Dialect) alterColumn(ctx context.Context, db op.Querier, o *op.AlterColu
 	if o.Comment != nil {
 		stmts = append(stmts, d.columnComment(o.Table, final, *o.Comment))
 	}
-	return stmts, nil
+	return append(stmts, after...), nil
+}
+
+// abandonedEnum is the DROP TYPE of the enum type column o.Column leaves
+// for *o.Type, when no other column uses it: read from the catalog with
+// db, else taken from o.Existing.
+func (d Dialect) abandonedEnum(ctx context.Context, db op.Querier, o *op.AlterColumn, final string) ([]string, error) {
+	leaves := func(name string) bool { return o.Type.Kind != schema.KindEnum || enumName(*o.Type, o.Table, final) != name }
+	switch {
+	case db != nil:
+		t, ok, err := unusedColumnEnum(ctx, db, d.QuoteIdent(o.Table), o.Column)
+		if err != nil {
+			return nil, fmt.Errorf("reading the type of column %s.%s: %w", o.Table, o.Column, err)
+		}
+		if ok && leaves(t.name) {
+			return []string{"DROP TYPE " + d.QualifiedName(t.schema, t.name)}, nil
+		}
+	case o.Existing != nil && o.Existing.Type.Kind == schema.KindEnum:
+		if name := enumName(o.Existing.Type, o.Table, o.Column); leaves(name) {
+			return []string{"DROP TYPE " + d.QuoteIdent(name)}, nil
+		}
+	}
+	return nil, nil
 }
 
 // enumValuesChange reports whether o gives an enum column of the live
