@@ -659,7 +659,9 @@ func (d Dialect) alterColumn(ctx context.Context, db op.Querier, o *op.AlterColu
 // for *o.Type, when no other column uses it: read from the catalog with
 // db, else taken from o.Existing.
 func (d Dialect) abandonedEnum(ctx context.Context, db op.Querier, o *op.AlterColumn, final string) ([]string, error) {
-	leaves := func(name string) bool { return o.Type.Kind != schema.KindEnum || enumName(*o.Type, o.Table, final) != name }
+	leaves := func(name string) bool {
+		return o.Type.Kind != schema.KindEnum || enumName(*o.Type, o.Table, final) != name
+	}
 	switch {
 	case db != nil:
 		t, ok, err := unusedColumnEnum(ctx, db, d.QuoteIdent(o.Table), o.Column)
