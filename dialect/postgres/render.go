@@ -342,7 +342,7 @@ func (d Dialect) createTable(ctx context.Context, db op.Querier, t *schema.Table
 			continue
 		}
 		created[name] = true
-		s, err := d.createEnum(ctx, db, t.Schema, name, c.Type.Values)
+		s, err := d.createEnum(ctx, db, t.Schema, name, c.Type)
 		if err != nil {
 			return nil, fmt.Errorf("column %s.%s: %w", t.Name, c.Name, err)
 		}
@@ -409,7 +409,10 @@ func (d Dialect) createTable(ctx context.Context, db op.Querier, t *schema.Table
 // the type exists with these values already (a type shared by tables).
 // A type of that name with other values, or not an enum, is an error:
 // reusing it would silently give the column other values than declared.
-func (d Dialect) createEnum(ctx context.Context, db op.Querier, schemaName, name string, values []string) ([]string, error) {
+// Offline, a named type (one the model names, which tables may share) is
+// created by a block that makes the same checks when the script runs.
+func (d Dialect) createEnum(ctx context.Context, db op.Querier, schemaName, name string, t schema.Type) ([]string, error) {
+	values := t.Values
 	if len(values) == 0 {
 		return nil, fmt.Errorf("enum type %s has no values", name)
 	}
@@ -436,7 +439,33 @@ func (d Dialect) createEnum(ctx context.Context, db op.Querier, schemaName, name
 			return nil, nil
 		}
 	}
-	return []string{"CREATE TYPE " + qualified + " AS ENUM " + enumValues(values)}, nil
+	create := "CREATE TYPE " + qualified + " AS ENUM " + enumValues(values)
+	if db == nil && t.Name != "" {
+		lit := dialect.QuoteStringStandard(qualified)
+		return []string{"DO $retort$\nBEGIN\n" +
+			"\tIF to_regtype(" + lit + ") IS NULL THEN\n" +
+			"\t\t" + create + ";\n" +
+			"\tELSIF ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = to_regtype(" + lit + ") ORDER BY e.enumsortorder) <> ARRAY[" +
+			strings.TrimSuffix(strings.TrimPrefix(enumValues(values), "("), ")") + "]::text[] THEN\n" +
+			"\t\tRAISE EXCEPTION 'enum type % exists with other values than %', " + lit + ", " + dialect.QuoteStringStandard(enumValues(values)) + ";\n" +
+			"\tEND IF;\nEND\n$retort$"}, nil
+	}
+	return []string{create}, nil
+}
+
+// dropEnum drops enum type name offline: a named type (which tables may
+// share) only when the script finds no column using it any more.
+func (d Dialect) dropEnum(schemaName, name string, named bool) string {
+	qualified := d.QualifiedName(schemaName, name)
+	if !named {
+		return "DROP TYPE " + qualified
+	}
+	lit := dialect.QuoteStringStandard(qualified)
+	return "DO $retort$\nBEGIN\n" +
+		"\tIF to_regtype(" + lit + ") IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = to_regtype(" + lit + ")\n" +
+		"\t\tWHERE a.atttypid IN (t.oid, t.typarray) AND NOT a.attisdropped) THEN\n" +
+		"\t\tDROP TYPE " + qualified + ";\n" +
+		"\tEND IF;\nEND\n$retort$"
 }
 
 func enumValues(values []string) string {
@@ -481,7 +510,7 @@ func (d Dialect) dropTable(ctx context.Context, db op.Querier, o *op.DropTable) 
 			n := enumName(c.Type, name, c.Name)
 			if !seen[n] {
 				seen[n] = true
-				stmts = append(stmts, "DROP TYPE "+d.QualifiedName(schemaName, n))
+				stmts = append(stmts, d.dropEnum(schemaName, n, c.Type.Name != ""))
 			}
 		}
 	}
@@ -504,7 +533,7 @@ func (d Dialect) dropColumn(ctx context.Context, db op.Querier, o *op.DropColumn
 			stmts = append(stmts, "DROP TYPE "+d.QualifiedName(t.schema, t.name))
 		}
 	case o.Existing != nil && o.Existing.Type.Kind == schema.KindEnum:
-		stmts = append(stmts, "DROP TYPE "+d.QuoteIdent(enumName(o.Existing.Type, o.Table, o.Column)))
+		stmts = append(stmts, d.dropEnum("", enumName(o.Existing.Type, o.Table, o.Column), o.Existing.Type.Name != ""))
 	}
 	return stmts, nil
 }
@@ -568,7 +597,7 @@ func (d Dialect) addColumn(ctx context.Context, db op.Querier, o *op.AddColumn) 
 	}
 	var stmts []string
 	if c.Type.Kind == schema.KindEnum {
-		s, err := d.createEnum(ctx, db, "", enumName(c.Type, o.Table, c.Name), c.Type.Values)
+		s, err := d.createEnum(ctx, db, "", enumName(c.Type, o.Table, c.Name), c.Type)
 		if err != nil {
 			return nil, fmt.Errorf("column %s.%s: %w", o.Table, c.Name, err)
 		}
@@ -614,7 +643,7 @@ func (d Dialect) alterColumn(ctx context.Context, db op.Querier, o *op.AlterColu
 		after = old
 		name := enumName(*o.Type, o.Table, final)
 		if o.Type.Kind == schema.KindEnum {
-			s, err := d.createEnum(ctx, db, "", name, o.Type.Values)
+			s, err := d.createEnum(ctx, db, "", name, *o.Type)
 			if err != nil {
 				return nil, fmt.Errorf("column %s.%s: %w", o.Table, o.Column, err)
 			}
@@ -673,7 +702,7 @@ func (d Dialect) abandonedEnum(ctx context.Context, db op.Querier, o *op.AlterCo
 		}
 	case o.Existing != nil && o.Existing.Type.Kind == schema.KindEnum:
 		if name := enumName(o.Existing.Type, o.Table, o.Column); leaves(name) {
-			return []string{"DROP TYPE " + d.QuoteIdent(name)}, nil
+			return []string{d.dropEnum("", name, o.Existing.Type.Name != "")}, nil
 		}
 	}
 	return nil, nil

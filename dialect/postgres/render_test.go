@@ -27,6 +27,27 @@ func renderOffline(t *testing.T, o op.Op) []string {
 	return stmts
 }
 
+// guardedCreate and guardedDrop are how a named enum type, which tables
+// may share, is created and dropped offline.
+func guardedCreate(qualified, values string) string {
+	lit := "'" + strings.ReplaceAll(qualified, "'", "''") + "'"
+	return "DO $retort$\nBEGIN\n" +
+		"\tIF to_regtype(" + lit + ") IS NULL THEN\n" +
+		"\t\tCREATE TYPE " + qualified + " AS ENUM (" + values + ");\n" +
+		"\tELSIF ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = to_regtype(" + lit + ") ORDER BY e.enumsortorder) <> ARRAY[" + values + "]::text[] THEN\n" +
+		"\t\tRAISE EXCEPTION 'enum type % exists with other values than %', " + lit + ", '(" + strings.ReplaceAll(values, "'", "''") + ")';\n" +
+		"\tEND IF;\nEND\n$retort$"
+}
+
+func guardedDrop(qualified string) string {
+	lit := "'" + strings.ReplaceAll(qualified, "'", "''") + "'"
+	return "DO $retort$\nBEGIN\n" +
+		"\tIF to_regtype(" + lit + ") IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = to_regtype(" + lit + ")\n" +
+		"\t\tWHERE a.atttypid IN (t.oid, t.typarray) AND NOT a.attisdropped) THEN\n" +
+		"\t\tDROP TYPE " + qualified + ";\n" +
+		"\tEND IF;\nEND\n$retort$"
+}
+
 func snapshotsTable() *schema.Table {
 	return schema.NewTable("database_snapshots",
 		schema.Col("created_at", schema.DateTime()), schema.Col("updated_at", schema.DateTime()),
@@ -80,7 +101,9 @@ func TestRenderOffline(t *testing.T) {
 		want []string
 	}{
 		{&op.DropTable{Name: "users"}, []string{`DROP TABLE "users"`}},
-		{&op.DropTable{Name: "rich", Table: richTable()}, []string{`DROP TABLE "rich"`, `DROP TYPE "mood"`, `DROP TYPE "rich_state"`}},
+		// "mood" is named, so tables may share it: offline it goes only
+		// when the script finds nothing using it (TestSharedEnumOffline).
+		{&op.DropTable{Name: "rich", Table: richTable()}, []string{`DROP TABLE "rich"`, guardedDrop(`"mood"`), `DROP TYPE "rich_state"`}},
 		{&op.RenameTable{Old: "a", New: "b"}, []string{`ALTER TABLE "a" RENAME TO "b"`}},
 		{&op.AddColumn{Table: "users", Column: schema.NewColumn("state", schema.String(16), schema.NotNull(), schema.Default("'new'"), schema.Comment("it's new"))},
 			[]string{`ALTER TABLE "users" ADD COLUMN "state" VARCHAR(16) DEFAULT 'new' NOT NULL`, `COMMENT ON COLUMN "users"."state" IS 'it''s new'`}},
@@ -96,7 +119,7 @@ func TestRenderOffline(t *testing.T) {
 			[]string{`ALTER TABLE "users" ALTER COLUMN "note" DROP NOT NULL, ALTER COLUMN "note" DROP DEFAULT`,
 				`ALTER TABLE "users" RENAME COLUMN "note" TO "remark"`, `COMMENT ON COLUMN "users"."remark" IS NULL`}},
 		{&op.AlterColumn{Table: "users", Column: "state", Type: op.TypePtr(schema.Type{Kind: schema.KindEnum, Name: "state", Values: []string{"on", "off"}})},
-			[]string{`CREATE TYPE "state" AS ENUM ('on', 'off')`, `ALTER TABLE "users" ALTER COLUMN "state" TYPE "state" USING "state"::"state"`}},
+			[]string{guardedCreate(`"state"`, `'on', 'off'`), `ALTER TABLE "users" ALTER COLUMN "state" TYPE "state" USING "state"::"state"`}},
 		{&op.AlterColumn{Table: "users", Column: "name", Comment: op.Str("shown")}, []string{`COMMENT ON COLUMN "users"."name" IS 'shown'`}},
 		{&op.CreateIndex{Table: "users", Index: &schema.Index{Name: "ix_users_name", Columns: []string{"name", "id"}}},
 			[]string{`CREATE INDEX "ix_users_name" ON "users" ("name", "id")`}},
@@ -188,5 +211,49 @@ func TestRenderErrors(t *testing.T) {
 				t.Errorf("error %v, want one saying %q", err, c.want)
 			}
 		})
+	}
+}
+
+// Offline, two tables sharing a named enum type: the script creates it
+// once (the second table finds it, with the same values), refuses one of
+// the same name with other values, and drops it only with the last table
+// that uses it. Run on a real PostgreSQL, statement by statement as psql
+// would.
+func TestSharedEnumOffline(t *testing.T) {
+	db := pg(t)
+	mood := schema.Type{Kind: schema.KindEnum, Name: "mood", Values: []string{"sad", "ok"}}
+	table := func(name string, typ schema.Type) *schema.Table {
+		return schema.NewTable(name, schema.Col("id", schema.Integer(), schema.PrimaryKey()), schema.Col("m", typ))
+	}
+	exec := func(o op.Op) error {
+		for _, s := range renderOffline(t, o) {
+			if _, err := db.Exec(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	typeExists := func() bool {
+		var ok bool
+		if err := db.QueryRow("SELECT to_regtype('mood') IS NOT NULL").Scan(&ok); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	for _, name := range []string{"a", "b"} {
+		if err := exec(&op.CreateTable{Table: table(name, mood)}); err != nil {
+			t.Fatalf("creating %s: %v", name, err)
+		}
+	}
+	other := mood
+	other.Values = []string{"sad", "happy"}
+	if err := exec(&op.CreateTable{Table: table("c", other)}); err == nil || !strings.Contains(err.Error(), "enum type \"mood\" exists with other values than ('sad', 'happy')") {
+		t.Fatalf("a third table with other values: %v", err)
+	}
+	if err := exec(&op.DropTable{Name: "a", Table: table("a", mood)}); err != nil || !typeExists() {
+		t.Fatalf("dropping a: %v; the type, still used by b, exists: %v", err, typeExists())
+	}
+	if err := exec(&op.DropTable{Name: "b", Table: table("b", mood)}); err != nil || typeExists() {
+		t.Fatalf("dropping b: %v; the type, used by nothing, exists: %v", err, typeExists())
 	}
 }

@@ -1,4 +1,12 @@
-CREATE TYPE "mood" AS ENUM ('sad', 'ok', 'happy');
+DO $retort$
+BEGIN
+	IF to_regtype('"mood"') IS NULL THEN
+		CREATE TYPE "mood" AS ENUM ('sad', 'ok', 'happy');
+	ELSIF ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = to_regtype('"mood"') ORDER BY e.enumsortorder) <> ARRAY['sad', 'ok', 'happy']::text[] THEN
+		RAISE EXCEPTION 'enum type % exists with other values than %', '"mood"', '(''sad'', ''ok'', ''happy'')';
+	END IF;
+END
+$retort$;
 CREATE TYPE "rich_state" AS ENUM ('new', 'done');
 CREATE TABLE "rich" (
 	"id" BIGINT NOT NULL,
