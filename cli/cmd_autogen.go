@@ -117,7 +117,8 @@ func (a *app) autogenerate(cmd *cobra.Command, f revisionFlags) error {
 }
 
 func (a *app) checkCmd() *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Fail if the models differ from the database (what autogenerate would write)",
 		Args:  cobra.NoArgs,
@@ -129,12 +130,24 @@ func (a *app) checkCmd() *cobra.Command {
 					return err
 				}
 				out := cmd.OutOrStdout()
-				if len(cmp.changes) == 0 {
+				switch {
+				case asJSON:
+					list := make([]changeJSON, len(cmp.changes))
+					for i, c := range cmp.changes {
+						list[i] = changeJSON{Kind: string(c.Kind), Table: c.Table, Name: c.Name, From: c.From, To: c.To, Note: c.Note, Text: c.String()}
+					}
+					if err := writeJSON(out, list); err != nil {
+						return err
+					}
+				case len(cmp.changes) == 0:
 					fmt.Fprintln(out, "No new upgrade operations detected.")
-					return nil
+				default:
+					for _, c := range cmp.changes {
+						fmt.Fprintln(out, c.String())
+					}
 				}
-				for _, c := range cmp.changes {
-					fmt.Fprintln(out, c.String())
+				if len(cmp.changes) == 0 {
+					return nil
 				}
 				noun := "differences"
 				if len(cmp.changes) == 1 {
@@ -144,4 +157,17 @@ func (a *app) checkCmd() *cobra.Command {
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the differences as JSON (an empty list when there are none)")
+	return cmd
+}
+
+// changeJSON is one difference as `check --json` prints it.
+type changeJSON struct {
+	Kind  string `json:"kind"` // add_table, modify_type, ...
+	Table string `json:"table"`
+	Name  string `json:"name,omitempty"` // the column, index or constraint
+	From  string `json:"from,omitempty"`
+	To    string `json:"to,omitempty"`
+	Note  string `json:"note,omitempty"`
+	Text  string `json:"text"` // the line check prints
 }
