@@ -701,8 +701,19 @@ func (n normalizer) compareChecks(cur, des *schema.Table) []Change {
 	var out []Change
 	for _, c := range onlyCur {
 		ck := &schema.CheckConstraint{Name: c.Name, Expr: c.Expr}
+		up := []op.Op{&op.DropConstraint{Table: des.Name, Name: ck.Name, Kind: op.Check, Expr: unnamedExpr(ck.Name, ck.Expr)}}
+		if c.Column != "" {
+			// MariaDB: a check written on a column belongs to it. Restating
+			// the column (as the models have it by then: its own changes
+			// come first) drops the check; a dropped column takes its check
+			// with it.
+			up = nil
+			if col := des.Column(c.Column); col != nil {
+				up = []op.Op{&op.AlterColumn{Table: des.Name, Column: col.Name, Type: op.TypePtr(col.Type), Existing: cloneColumn(col)}}
+			}
+		}
 		out = append(out, Change{Kind: RemoveCheck, Table: des.Name, Name: ck.Name,
-			Up:   []op.Op{&op.DropConstraint{Table: des.Name, Name: ck.Name, Kind: op.Check, Expr: unnamedExpr(ck.Name, ck.Expr)}},
+			Up:   up,
 			Down: []op.Op{&op.AddCheck{Table: des.Name, Constraint: ck}}})
 	}
 	for i, d := range onlyDes {

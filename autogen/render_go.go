@@ -493,12 +493,16 @@ func (w *goWriter) table(t *schema.Table) (string, error) {
 
 // normalizeTable is a copy of t with empty lists as nil, which the DSL
 // leaves them and an inspector may not, and without what only an
-// inspection holds (the index MySQL made for a foreign key), which no
-// declaration says and the renderers ignore.
+// inspection holds (the index MySQL made for a foreign key, the column a
+// MariaDB check was written on), which no declaration says and the
+// renderers ignore.
 func normalizeTable(t *schema.Table) *schema.Table {
 	c := t.Clone()
 	for _, fk := range c.ForeignKeys {
 		fk.Index = ""
+	}
+	for _, ck := range c.Checks {
+		ck.Column = ""
 	}
 	if len(c.Columns) == 0 {
 		c.Columns = nil

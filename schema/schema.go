@@ -112,6 +112,10 @@ type ForeignKeyConstraint struct {
 type CheckConstraint struct {
 	Name string // "" lets the database name it
 	Expr string // the condition, without CHECK and its parentheses
+	// Column is, as MariaDB inspects it, the column a CHECK written on the
+	// column belongs to: DROP CONSTRAINT cannot reach such a check, and
+	// restating the column drops it. It is never rendered nor compared.
+	Column string
 }
 
 // Column returns the column named name, or nil.

@@ -566,11 +566,17 @@ func (d Dialect) readChecks(ctx context.Context, q dialect.Querier, names []stri
 	if mariadb {
 		on += " AND cc.TABLE_NAME = tc.TABLE_NAME"
 	}
-	sqlText := "SELECT tc.TABLE_NAME, tc.CONSTRAINT_NAME, cc.CHECK_CLAUSE FROM information_schema.TABLE_CONSTRAINTS tc " +
+	// MariaDB's LEVEL says whether a check was written on a column, where
+	// it belongs to the column; MySQL 8 has no such column (nor checks).
+	level := "''"
+	if mariadb {
+		level = "cc.LEVEL"
+	}
+	sqlText := "SELECT tc.TABLE_NAME, tc.CONSTRAINT_NAME, cc.CHECK_CLAUSE, " + level + " FROM information_schema.TABLE_CONSTRAINTS tc " +
 		"JOIN information_schema.CHECK_CONSTRAINTS cc ON " + on + " WHERE " + where + " AND tc.CONSTRAINT_TYPE = 'CHECK'"
 	return query(ctx, q, "check constraints", sqlText, args, func(r *sql.Rows) error {
-		var table, name, clause string
-		if err := r.Scan(&table, &name, &clause); err != nil {
+		var table, name, clause, lvl string
+		if err := r.Scan(&table, &name, &clause, &lvl); err != nil {
 			return err
 		}
 		t := tables[table]
@@ -585,7 +591,14 @@ func (d Dialect) readChecks(ctx context.Context, q dialect.Querier, names []stri
 				return nil
 			}
 		}
-		t.Checks = append(t.Checks, &schema.CheckConstraint{Name: name, Expr: expr})
+		ck := &schema.CheckConstraint{Name: name, Expr: expr}
+		if strings.EqualFold(lvl, "Column") {
+			// A column check is named after its column.
+			if c := t.Column(name); c != nil {
+				ck.Column = c.Name
+			}
+		}
+		t.Checks = append(t.Checks, ck)
 		return nil
 	})
 }
