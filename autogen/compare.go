@@ -263,7 +263,12 @@ func (n normalizer) compareColumns(cur, des *schema.Table) []Change {
 		cc := cur.Column(dc.Name)
 		if cc == nil {
 			col := cloneColumn(dc)
-			out = append(out, Change{Kind: AddColumn, Table: des.Name, Name: dc.Name,
+			var note string
+			if !dc.Nullable && dc.Default == "" && !dc.AutoIncrement {
+				note = fmt.Sprintf("%s is NOT NULL with no default: adding it fails if %s has rows; "+
+					"give it a server default, or add it nullable, fill it, then make it NOT NULL", dc.Name, des.Name)
+			}
+			out = append(out, Change{Kind: AddColumn, Table: des.Name, Name: dc.Name, Note: note,
 				Up:   []op.Op{&op.AddColumn{Table: des.Name, Column: col}},
 				Down: []op.Op{&op.DropColumn{Table: des.Name, Column: dc.Name}}})
 			continue
@@ -289,6 +294,9 @@ func (n normalizer) compareColumns(cur, des *schema.Table) []Change {
 			alter(ModifyNullable, nullWord(cc.Nullable), nullWord(dc.Nullable),
 				func(a *op.AlterColumn, c *schema.Column) { a.Nullable = op.Bool(dc.Nullable); c.Nullable = dc.Nullable },
 				func(a *op.AlterColumn, c *schema.Column) { a.Nullable = op.Bool(c.Nullable) })
+			if !dc.Nullable {
+				out[len(out)-1].Note = fmt.Sprintf("fails if a row of %s holds NULL in %s: fill those first", des.Name, dc.Name)
+			}
 		}
 		if !cc.AutoIncrement && !dc.AutoIncrement && n.defaultKey(cc) != n.defaultKey(dc) {
 			alter(ModifyDefault, orNone(cc.Default), orNone(dc.Default),

@@ -319,3 +319,29 @@ func TestPlanDropsReplacedIndexesLast(t *testing.T) {
 		t.Errorf("downgrade:\n%s\nwant\n%s", got, strings.Join(wantDown, "\n"))
 	}
 }
+
+// What would fail on a table with rows is said in the script: a NOT NULL
+// column added without a default, a column made NOT NULL.
+func TestNotNullNotes(t *testing.T) {
+	cur := schema.NewSchema(schema.NewTable("accounts",
+		schema.Col("id", schema.Integer(), schema.PrimaryKey()),
+		schema.Col("email", schema.String(50))))
+	des := schema.NewSchema(schema.NewTable("accounts",
+		schema.Col("id", schema.Integer(), schema.PrimaryKey()),
+		schema.Col("email", schema.String(50), schema.NotNull()),
+		schema.Col("state", schema.String(10), schema.NotNull()),
+		schema.Col("kind", schema.String(10), schema.NotNull(), schema.Default("'a'"))))
+	notes := map[string]string{}
+	for _, c := range Compare(cur, des, Options{Dialect: "postgresql"}) {
+		notes[string(c.Kind)+" "+c.Name] = c.Note
+	}
+	if n := notes["add_column state"]; !strings.Contains(n, "state is NOT NULL with no default: adding it fails if accounts has rows") {
+		t.Errorf("add_column state note: %q", n)
+	}
+	if n := notes["add_column kind"]; n != "" {
+		t.Errorf("add_column kind, which has a default, noted: %q", n)
+	}
+	if n := notes["modify_nullable email"]; n != "fails if a row of accounts holds NULL in email: fill those first" {
+		t.Errorf("modify_nullable email note: %q", n)
+	}
+}
