@@ -50,6 +50,10 @@ type Change struct {
 	// the full column or constraint that Down re-creates after a drop.
 	Up, Down []op.Op
 	Note     string // said in the script before the op, e.g. "may be a rename of column x to y"
+
+	// place pins some of Up's and Down's operations to a point of the
+	// plan other than their kind's (see Plan): MySQL's guard indexes.
+	place map[op.Op]placement
 }
 
 // Kind is the kind of a Change.
@@ -467,9 +471,8 @@ func (n normalizer) compareIndexes(cur, des *schema.Table) []Change {
 	remove := func(ix *schema.Index, replaced bool) {
 		ix = cloneIndex(ix)
 		var up, undo []op.Op
-		// (An index replaced under its own name is dropped before the new
-		// one is made, ahead of any guard: MySQL then refuses, as it
-		// would by hand, and the error says why.)
+		// (An index replaced under its own name gets its guards from
+		// replaceGuarded.)
 		if n.dialect == "mysql" && !replaced {
 			// MySQL refuses to drop the index a foreign key relies on
 			// while no other serves it: give the key the index MySQL
@@ -494,6 +497,12 @@ func (n normalizer) compareIndexes(cur, des *schema.Table) []Change {
 		case n.indexKey(c) != n.indexKey(d):
 			// A changed index is dropped and created again: no database
 			// alters an index's definition.
+			if n.dialect == "mysql" {
+				if guards := guardsFor(cur, des, desIx, c); len(guards) > 0 {
+					out = append(out, replaceGuarded(des.Name, cloneIndex(c), cloneIndex(d), guards)...)
+					continue
+				}
+			}
 			remove(c, true)
 			add(d)
 		}
@@ -521,6 +530,61 @@ func unnamedExpr(name, expr string) string {
 		return ""
 	}
 	return expr
+}
+
+// placement pins an operation to a point of the plan (Change.place).
+type placement int8
+
+const (
+	placeEarly placement = -1 // with the drops that come before everything else
+	placeLate  placement = 1  // with the drops that wait for their replacements
+)
+
+// guardsFor are the foreign keys of cur that only ix, about to be dropped
+// and made again under its own name, serves while that happens: MySQL
+// refuses to drop it, so each gets a guard index first.
+func guardsFor(cur, des *schema.Table, desIx []*schema.Index, ix *schema.Index) []*schema.ForeignKeyConstraint {
+	var out []*schema.ForeignKeyConstraint
+	for _, fk := range cur.ForeignKeys {
+		if fk.Index == "" && serves(ix, fk) && keepsForeignKey(des, fk) && !servedOtherwise(des, desIx, ix.Name, fk) {
+			out = append(out, fk)
+		}
+	}
+	return out
+}
+
+// replaceGuarded is the drop of index old and the creation of new under
+// the same name on MySQL, where foreign keys rely on old: each key gets
+// the index MySQL would have made for it (named as the key) before old
+// goes, kept while new cannot serve it and dropped once new does; going
+// down, the same in reverse.
+func replaceGuarded(table string, old, new *schema.Index, fks []*schema.ForeignKeyConstraint) []Change {
+	remove := Change{Kind: RemoveIndex, Table: table, Name: old.Name, place: map[op.Op]placement{}}
+	add := Change{Kind: AddIndex, Table: table, Name: new.Name, place: map[op.Op]placement{}}
+	for _, fk := range fks {
+		guard := func() *op.CreateIndex {
+			return &op.CreateIndex{Table: table, Index: &schema.Index{Name: fk.Name, Columns: slices.Clone(fk.Columns)}}
+		}
+		up := guard()
+		remove.Up = append(remove.Up, up)
+		remove.place[up] = placeEarly
+		undo := &op.DropIndex{Table: table, Name: fk.Name}
+		remove.Down = append(remove.Down, undo)
+		remove.place[undo] = placeLate
+		if serves(new, fk) {
+			drop := &op.DropIndex{Table: table, Name: fk.Name}
+			add.Up = append(add.Up, drop)
+			add.place[drop] = placeLate
+			back := guard()
+			add.Down = append(add.Down, back)
+			add.place[back] = placeEarly
+		}
+	}
+	remove.Up = append(remove.Up, &op.DropIndex{Table: table, Name: old.Name})
+	remove.Down = append([]op.Op{&op.CreateIndex{Table: table, Index: old}}, remove.Down...)
+	add.Up = append([]op.Op{&op.CreateIndex{Table: table, Index: new}}, add.Up...)
+	add.Down = append(add.Down, &op.DropIndex{Table: table, Name: new.Name})
+	return []Change{remove, add}
 }
 
 // serves reports whether MySQL can use ix for foreign key fk: its leading

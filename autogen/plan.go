@@ -13,6 +13,8 @@ import (
 type Step struct {
 	Op   op.Op
 	Note string
+
+	place placement // where the change pinned it, if it did
 }
 
 // Plan orders the changes: upgrade creates tables so foreign keys never
@@ -42,19 +44,20 @@ type Step struct {
 func Plan(changes []Change) (up, down []Step) {
 	var ups, downs []Step
 	for _, c := range changes {
-		ups = append(ups, steps(c.Up, c.Note)...)
+		ups = append(ups, steps(c.Up, c.Note, c.place)...)
 	}
 	for i := len(changes) - 1; i >= 0; i-- {
-		downs = append(downs, steps(changes[i].Down, changes[i].Note)...)
+		downs = append(downs, steps(changes[i].Down, changes[i].Note, changes[i].place)...)
 	}
 	return schedule(ups), schedule(downs)
 }
 
 // steps are a change's operations; the note goes before the first.
-func steps(ops []op.Op, note string) []Step {
+func steps(ops []op.Op, note string, place map[op.Op]placement) []Step {
 	out := make([]Step, len(ops))
 	for i, o := range ops {
 		out[i].Op = o
+		out[i].place = place[o]
 		if i == 0 {
 			out[i].Note = note
 		}
@@ -103,21 +106,27 @@ func phase(o op.Op) (int, int) {
 
 func schedule(in []Step) []Step {
 	reused := addedNames(in)
-	where := func(o op.Op) (int, int) {
-		if name, ok := droppedIndexName(o); ok && !reused[strings.ToLower(name)] {
+	where := func(s Step) (int, int) {
+		switch s.place {
+		case placeEarly:
+			return 2, -1 // ahead of the drops it guards
+		case placeLate:
+			return 6, -1
+		}
+		if name, ok := droppedIndexName(s.Op); ok && !reused[strings.ToLower(name)] {
 			return 6, -1 // before the columns go
 		}
-		return phase(o)
+		return phase(s.Op)
 	}
 	byPhase := make([][]Step, 8)
 	for _, s := range in {
-		p, _ := where(s.Op)
+		p, _ := where(s)
 		byPhase[p] = append(byPhase[p], s)
 	}
 	for p := range byPhase {
 		slices.SortStableFunc(byPhase[p], func(a, b Step) int {
-			_, ra := where(a.Op)
-			_, rb := where(b.Op)
+			_, ra := where(a)
+			_, rb := where(b)
 			return cmp.Compare(ra, rb)
 		})
 	}
