@@ -106,6 +106,17 @@ func (o *Operations) DropTable(ctx context.Context, name string) error {
 	return o.Run(ctx, &DropTable{Name: name})
 }
 
+// DropTableOf drops table t, as declared: the declaration tells offline
+// SQL (upgrade --sql) what goes with it, such as its PostgreSQL enum
+// types, which online are read from the database. A downgrade that undoes
+// CreateTable(ctx, t) is DropTableOf(ctx, t).
+func (o *Operations) DropTableOf(ctx context.Context, t *schema.Table) error {
+	if t == nil {
+		return fmt.Errorf("drop table: no table given")
+	}
+	return o.Run(ctx, &DropTable{Name: t.Name, Table: t})
+}
+
 // RenameTable renames a table.
 func (o *Operations) RenameTable(ctx context.Context, old, new string) error {
 	return o.Run(ctx, &RenameTable{Old: old, New: new})

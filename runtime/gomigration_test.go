@@ -452,6 +452,39 @@ func TestGoMigrationJournaledNoneMode(t *testing.T) {
 	}
 }
 
+// Offline, a downgrade that drops a table as declared (DropTableOf) also
+// drops the PostgreSQL enum type its CreateTable made.
+func TestGoMigrationOfflineDropTableOf(t *testing.T) {
+	d, err := OfflineDialect("postgresql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := schema.NewTable("accounts", schema.Col("id", schema.Integer(), schema.PrimaryKey()),
+		schema.Col("state", schema.Enum("new", "old")))
+	c, migs := goChain(2, map[string]*GoMigration{"002": {
+		Up:   func(ctx context.Context, ops *op.Operations) error { return ops.CreateTable(ctx, accounts) },
+		Down: func(ctx context.Context, ops *op.Operations) error { return ops.DropTableOf(ctx, accounts) },
+	}})
+	o, err := NewOffline(d, c, migs, Options{}, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := o.Upgrade(&b, nil, "head"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `CREATE TYPE "accounts_state" AS ENUM ('new', 'old');`) {
+		t.Errorf("upgrade script:\n%s", b.String())
+	}
+	b.Reset()
+	if err := o.Downgrade(&b, []string{"002"}, "001"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "DROP TABLE \"accounts\";\n\nDROP TYPE \"accounts_state\";") {
+		t.Errorf("downgrade script:\n%s", b.String())
+	}
+}
+
 // A resumed Go migration that now issues other statements than the ones
 // its cut-off run applied (its renderers read a schema that run changed,
 // or the func was edited) is refused before it runs anything, on the
