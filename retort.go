@@ -49,6 +49,7 @@ type Retort struct {
 	migs map[string]runtime.Migration
 	url  *config.URL
 	vt   string // the version table, which Check leaves out with its log
+	opts runtime.Options
 }
 
 // Open assembles the project's SQL scripts and Go migrations into one
@@ -103,7 +104,7 @@ func Open(ctx context.Context, opts ...Option) (*Retort, error) {
 	if err != nil {
 		return nil, &maskedError{msg: fmt.Sprintf("connecting to %s: %s", u.Redacted(), u.Mask(err.Error())), err: err}
 	}
-	return &Retort{db: db, g: g, m: runtime.New(db, g, migs, ropts), migs: migs, url: u, vt: ropts.VersionTable}, nil
+	return &Retort{db: db, g: g, m: runtime.New(db, g, migs, ropts), migs: migs, url: u, vt: ropts.VersionTable, opts: ropts}, nil
 }
 
 // maskedError is an error whose text has the password masked, still

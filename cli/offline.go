@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/retort-sql/retort/config"
-	"github.com/retort-sql/retort/graph"
 	"github.com/retort-sql/retort/runtime"
 )
 
@@ -88,7 +87,7 @@ func (a *app) offlineMove(cmd *cobra.Command, name, arg string, f *offlineFlags)
 	if err != nil {
 		return err
 	}
-	from, err := resolveFrom(p.graph, fromText)
+	from, err := p.graph.StartingPoint(fromText)
 	if err != nil {
 		return err
 	}
@@ -109,30 +108,9 @@ func (a *app) offlineStamp(cmd *cobra.Command, args []string, purge bool, f *off
 	if err != nil {
 		return err
 	}
-	from, err := resolveFrom(p.graph, fromText)
+	from, err := p.graph.StartingPoint(fromText)
 	if err != nil {
 		return err
 	}
 	return o.Stamp(cmd.OutOrStdout(), from, targets, purge)
-}
-
-// resolveFrom turns the FROM of a range into version rows: "base" is
-// none; otherwise revisions separated by spaces or commas (a database with
-// several heads has several rows), each anything the graph resolves to
-// revisions: an id, a prefix, heads, label@head.
-func resolveFrom(g *graph.Graph, from string) ([]string, error) {
-	var rows []string
-	for _, ref := range strings.FieldsFunc(from, func(r rune) bool { return r == ',' || r == ' ' }) {
-		revs, err := g.Resolve(ref)
-		if err != nil {
-			return nil, fmt.Errorf("the starting point %s of the range: %w", ref, err)
-		}
-		for _, r := range revs {
-			if !slices.Contains(rows, r.ID) {
-				rows = append(rows, r.ID)
-			}
-		}
-	}
-	slices.Sort(rows)
-	return rows, nil
 }

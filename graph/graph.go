@@ -13,6 +13,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -479,6 +480,26 @@ func (g *Graph) Ancestors(ids ...string) map[string]bool {
 		out[g.revs[i].ID] = true
 	}
 	return out
+}
+
+// StartingPoint resolves the FROM of an offline range FROM:TO (a comma-
+// or space-separated list of references; "base" for none) to the version
+// rows a database there would hold: sorted, each once.
+func (g *Graph) StartingPoint(from string) ([]string, error) {
+	var rows []string
+	for _, ref := range strings.FieldsFunc(from, func(r rune) bool { return r == ',' || r == ' ' }) {
+		revs, err := g.Resolve(ref)
+		if err != nil {
+			return nil, fmt.Errorf("the starting point %s of the range: %w", ref, err)
+		}
+		for _, r := range revs {
+			if !slices.Contains(rows, r.ID) {
+				rows = append(rows, r.ID)
+			}
+		}
+	}
+	slices.Sort(rows)
+	return rows, nil
 }
 
 // MissingHeads returns the heads, in Heads order, that a version table
