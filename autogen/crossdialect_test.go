@@ -48,6 +48,11 @@ func TestCrossDialectRevisions(t *testing.T) {
 				return got
 			}
 			a := inspectOn(withStamps(schemaA(), "true"))
+			if a == nil {
+				// testdb skipped the server's subtest (not configured, and
+				// not required): there is nothing to generate from.
+				t.Skipf("no %s server to generate from", src.name)
+			}
 			b := inspectOn(withStamps(schemaB(), "false"))
 			dir := t.TempDir()
 			write := func(id string, revises []string, current, desired *schema.Schema) {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/retort-sql/retort/config"
 	"github.com/retort-sql/retort/dialect"
 	"github.com/retort-sql/retort/dialect/mysql"
 	"github.com/retort-sql/retort/dialect/postgres"
@@ -102,15 +103,8 @@ func canonicalDialects(dialects []string) ([]string, error) {
 	}
 	var out []string
 	for _, d := range dialects {
-		var name string
-		switch strings.ToLower(strings.TrimSpace(d)) {
-		case "sqlite", "sqlite3":
-			name = "sqlite"
-		case "postgresql", "postgres", "pg", "pgx":
-			name = "postgresql"
-		case "mysql", "mariadb":
-			name = "mysql"
-		default:
+		name, ok := config.NormalizeDialect(d)
+		if !ok {
 			return nil, fmt.Errorf("render SQL: unknown dialect %q (want sqlite, postgresql or mysql)", d)
 		}
 		if !slices.Contains(out, name) {
