@@ -473,8 +473,8 @@ func copySchema(ctx context.Context, live op.Querier, conn *sql.Conn) error {
 // portableExpr is a check's or an index predicate's expression, as one
 // dialect's inspection wrote it, in a form dialectName reads the same
 // way. Elsewhere than on PostgreSQL, its casts go ('a'::text) and the
-// operators pg_get_constraintdef writes for IN and LIKE are written back
-// as those (x = ANY (ARRAY['a', 'b']) as x IN ('a', 'b'), ~~ as LIKE).
+// operators pg_get_constraintdef writes for IN, LIKE and ILIKE are written
+// back (x = ANY (ARRAY['a', 'b']) as x IN ('a', 'b'), ~~ and ~~* as LIKE).
 // Quoted names take the target's quotes: MySQL's backticks elsewhere,
 // and on MySQL (which, without ANSI_QUOTES, reads "name" as a string)
 // backticks for double quotes.
@@ -485,7 +485,9 @@ func portableExpr(dialectName, expr string) string {
 	if dialectName != "postgresql" {
 		expr = stripCasts(expr)
 		expr = anyArray.ReplaceAllString(expr, "$1 IN ($2)")
-		expr = strings.NewReplacer(" !~~ ", " NOT LIKE ", " ~~ ", " LIKE ").Replace(expr)
+		// ~~* is ILIKE: LIKE on MySQL's default collations and on
+		// SQLite (for ASCII) already ignores case.
+		expr = strings.NewReplacer(" !~~* ", " NOT LIKE ", " ~~* ", " LIKE ", " !~~ ", " NOT LIKE ", " ~~ ", " LIKE ").Replace(expr)
 	}
 	from, to := byte('`'), byte('"')
 	if dialectName == "mysql" {

@@ -686,6 +686,7 @@ func TestPortableExpr(t *testing.T) {
 	for _, tc := range []struct{ dialect, in, want string }{
 		{"sqlite", "((kind)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))", "((kind) IN ('a', 'b'))"},
 		{"mysql", "((s ~~ 'x%'::text) AND (s <> 'y'::text))", "((s LIKE 'x%') AND (s <> 'y'))"},
+		{"sqlite", "((s ~~* 'x%'::text) AND (s !~~* 'y%'::text))", "((s LIKE 'x%') AND (s NOT LIKE 'y%'))"},
 		{"postgresql", "`name` <> ''", `"name" <> ''`},
 		{"mysql", `"name" <> '"quoted"'`, "`name` <> '\"quoted\"'"},
 		{"sqlite", "`it``s` > 0", `"it` + "`" + `s" > 0`},
