@@ -99,7 +99,7 @@ func TestChangesUpAndDown(t *testing.T) {
 		// Schema A is created the way autogenerate would: from nothing.
 		upA, _ := autogen.Plan(autogen.Compare(&schema.Schema{}, schemaA(), h.opts()))
 		h.runSteps(t, upA)
-		original := h.inspect(t)
+		original := h.Inspect(t)
 		noChanges(t, "schema A created from its plan", autogen.Compare(original, schemaA(), h.opts()))
 
 		changes := autogen.Compare(original, schemaB(), h.opts())
@@ -112,13 +112,13 @@ func TestChangesUpAndDown(t *testing.T) {
 		want := []autogen.Kind{autogen.AddTable, autogen.RemoveTable, autogen.AddColumn, autogen.RemoveColumn,
 			autogen.ModifyType, autogen.ModifyNullable, autogen.ModifyDefault, autogen.AddIndex, autogen.RemoveIndex,
 			autogen.AddFK, autogen.RemoveFK, autogen.AddCheck, autogen.RemoveCheck, autogen.AddPK, autogen.RemovePK}
-		switch h.dialect {
+		switch h.Dialect {
 		case "mysql":
 			// MySQL: a unique constraint is a unique index (see Compare).
 		default:
 			want = append(want, autogen.AddUnique, autogen.RemoveUnique)
 		}
-		if h.dialect != "sqlite" {
+		if h.Dialect != "sqlite" {
 			want = append(want, autogen.ModifyComment, autogen.ModifyTableComment)
 		} else if kinds[autogen.ModifyComment]+kinds[autogen.ModifyTableComment] > 0 {
 			t.Errorf("SQLite keeps no comments, yet comment changes were reported:\n%s", strings.Join(list, "\n"))
@@ -140,14 +140,14 @@ func TestChangesUpAndDown(t *testing.T) {
 
 		up, down := autogen.Plan(changes)
 		h.runSteps(t, up)
-		after := h.inspect(t)
+		after := h.Inspect(t)
 		noChanges(t, "after upgrade, database against the models", autogen.Compare(after, schemaB(), h.opts()))
 		if slices.ContainsFunc(after.Tables, func(t *schema.Table) bool { return t.Name == "gone" }) {
 			t.Error("table gone is still there")
 		}
 
 		h.runSteps(t, down)
-		back := h.inspect(t)
+		back := h.Inspect(t)
 		noChanges(t, "after downgrade, database against the original", autogen.Compare(back, original, h.opts()))
 		noChanges(t, "after downgrade, original against the database", autogen.Compare(original, back, h.opts()))
 		noChanges(t, "after downgrade, database against schema A", autogen.Compare(back, schemaA(), h.opts()))

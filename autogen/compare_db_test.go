@@ -7,97 +7,24 @@ package autogen_test
 // compares.
 
 import (
-	"context"
-	"database/sql"
 	"strings"
 	"testing"
 
 	"github.com/retort-sql/retort/autogen"
-	"github.com/retort-sql/retort/config"
-	"github.com/retort-sql/retort/dialect"
-	"github.com/retort-sql/retort/internal/testdb"
+	"github.com/retort-sql/retort/internal/dialecttest"
 	"github.com/retort-sql/retort/op"
-	"github.com/retort-sql/retort/runtime"
 	"github.com/retort-sql/retort/schema"
 )
 
-type harness struct {
-	dialect string
-	d       dialect.Dialect
-	conn    *sql.Conn
-	insp    dialect.Inspector
-	r       op.Renderer
-}
+// harness is one test's database of one dialect (internal/dialecttest).
+type harness struct{ *dialecttest.DB }
 
-var dialectURLs = []struct {
-	name string
-	url  func(testing.TB) string
-}{
-	{"sqlite", testdb.SQLite},
-	{"postgresql", testdb.Postgres},
-	{"mysql", testdb.MySQL},
-}
+// dialectURLs are the three dialects and their test databases.
+var dialectURLs = dialecttest.Dialects
 
 // eachDialect runs fn once per dialect, on a database of its own.
 func eachDialect(t *testing.T, fn func(t *testing.T, h *harness)) {
-	for _, dc := range dialectURLs {
-		t.Run(dc.name, func(t *testing.T) {
-			ctx := context.Background()
-			u, err := config.ParseURL(dc.url(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			db, err := runtime.Open(ctx, u)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			conn, err := db.SQL().Conn(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { conn.Close() })
-			h := &harness{dialect: dc.name, d: db.Dialect(), conn: conn}
-			var ok bool
-			if h.r, ok = db.Dialect().(op.Renderer); !ok {
-				t.Fatalf("dialect %s renders no operations", dc.name)
-			}
-			if h.insp, ok = db.Dialect().(dialect.Inspector); !ok {
-				t.Fatalf("dialect %s inspects nothing", dc.name)
-			}
-			fn(t, h)
-		})
-	}
-}
-
-// run runs operations as one migration step does: in a transaction where
-// DDL is transactional, statement by statement otherwise.
-func (h *harness) run(t *testing.T, ops ...op.Op) {
-	t.Helper()
-	ctx := context.Background()
-	tx := h.d.TransactionalDDL()
-	if tx {
-		if _, err := h.conn.ExecContext(ctx, h.d.BeginSQL()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	handle := op.New(h.dialect, h.r, h.conn, func(ctx context.Context, stmt string) error {
-		_, err := h.conn.ExecContext(ctx, stmt)
-		return err
-	})
-	err := handle.Run(ctx, ops...)
-	if tx {
-		end := "COMMIT"
-		if err != nil {
-			end = "ROLLBACK"
-		}
-		if _, cerr := h.conn.ExecContext(ctx, end); cerr != nil && err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	dialecttest.Each(t, func(t *testing.T, db *dialecttest.DB) { fn(t, &harness{db}) })
 }
 
 func (h *harness) runSteps(t *testing.T, steps []autogen.Step) {
@@ -106,19 +33,10 @@ func (h *harness) runSteps(t *testing.T, steps []autogen.Step) {
 	for i, s := range steps {
 		ops[i] = s.Op
 	}
-	h.run(t, ops...)
+	h.Run(t, ops...)
 }
 
-func (h *harness) inspect(t *testing.T) *schema.Schema {
-	t.Helper()
-	s, err := h.insp.Inspect(context.Background(), h.conn)
-	if err != nil {
-		t.Fatalf("inspecting: %v", err)
-	}
-	return s
-}
-
-func (h *harness) opts() autogen.Options { return autogen.Options{Dialect: h.dialect} }
+func (h *harness) opts() autogen.Options { return autogen.Options{Dialect: h.Dialect} }
 
 // noChanges fails with every change listed unless there are none.
 func noChanges(t *testing.T, what string, changes []autogen.Change) {
@@ -198,11 +116,11 @@ func richSchema(dialectName string) *schema.Schema {
 // renderer and inspected, compares equal to itself and to the models.
 func TestRoundTrip(t *testing.T) {
 	eachDialect(t, func(t *testing.T, h *harness) {
-		models := richSchema(h.dialect)
+		models := richSchema(h.Dialect)
 		for _, name := range []string{"accounts", "orgs", "memberships"} {
-			h.run(t, &op.CreateTable{Table: models.Table(name).Clone()})
+			h.Run(t, &op.CreateTable{Table: models.Table(name).Clone()})
 		}
-		got := h.inspect(t)
+		got := h.Inspect(t)
 		if len(got.Tables) != 3 {
 			t.Fatalf("inspected %d tables, want 3", len(got.Tables))
 		}
@@ -211,7 +129,7 @@ func TestRoundTrip(t *testing.T) {
 		noChanges(t, "models against inspected", autogen.Compare(models, got, h.opts()))
 
 		acc := got.Table("accounts")
-		switch h.dialect {
+		switch h.Dialect {
 		case "sqlite":
 			// SQLite keeps no comments: the round trip holds because
 			// comments are not compared there, not because they survive.
@@ -224,7 +142,7 @@ func TestRoundTrip(t *testing.T) {
 			}
 		}
 		// A change on each side must show: the comparison is not blind.
-		changed := richSchema(h.dialect)
+		changed := richSchema(h.Dialect)
 		changed.Table("accounts").Column("name").Nullable = false
 		changed.Table("orgs").Uniques = nil
 		cs := autogen.Compare(got, changed, h.opts())

@@ -37,13 +37,13 @@ func TestCrossDialectRevisions(t *testing.T) {
 	ctx := context.Background()
 	all := []string{"sqlite", "postgresql", "mysql"}
 	for _, src := range dialectURLs {
-		t.Run("from "+src.name, func(t *testing.T) {
+		t.Run("from "+src.Name, func(t *testing.T) {
 			inspectOn := func(models *schema.Schema) *schema.Schema {
 				var got *schema.Schema
-				eachDialectOnly(t, src.name, func(t *testing.T, h *harness) {
+				eachDialectOnly(t, src.Name, func(t *testing.T, h *harness) {
 					up, _ := autogen.Plan(autogen.Compare(&schema.Schema{}, models, h.opts()))
 					h.runSteps(t, up)
-					got = h.inspect(t)
+					got = h.Inspect(t)
 				})
 				return got
 			}
@@ -51,17 +51,17 @@ func TestCrossDialectRevisions(t *testing.T) {
 			if a == nil {
 				// testdb skipped the server's subtest (not configured, and
 				// not required): there is nothing to generate from.
-				t.Skipf("no %s server to generate from", src.name)
+				t.Skipf("no %s server to generate from", src.Name)
 			}
 			b := inspectOn(withStamps(schemaB(), "false"))
 			dir := t.TempDir()
 			write := func(id string, revises []string, current, desired *schema.Schema) {
-				up, down := autogen.Plan(autogen.Compare(current, desired, autogen.Options{Dialect: src.name}))
+				up, down := autogen.Plan(autogen.Compare(current, desired, autogen.Options{Dialect: src.Name}))
 				body, err := autogen.RenderSQL(ctx, all, current, up, down)
 				if err != nil {
-					t.Fatalf("rendering %s from %s: %v", id, src.name, err)
+					t.Fatalf("rendering %s from %s: %v", id, src.Name, err)
 				}
-				text, err := script.Render(script.DefaultTemplate, script.New{ID: id, Revises: revises, Message: "from " + src.name, Created: time.Now(), Body: body})
+				text, err := script.Render(script.DefaultTemplate, script.New{ID: id, Revises: revises, Message: "from " + src.Name, Created: time.Now(), Body: body})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -72,8 +72,8 @@ func TestCrossDialectRevisions(t *testing.T) {
 			write("001", nil, &schema.Schema{}, a)
 			write("002", []string{"001"}, a, b)
 			for _, dst := range dialectURLs {
-				t.Run("on "+dst.name, func(t *testing.T) {
-					r, err := retort.Open(ctx, retort.WithURL(dst.url(t)), retort.WithScriptDir(dir))
+				t.Run("on "+dst.Name, func(t *testing.T) {
+					r, err := retort.Open(ctx, retort.WithURL(dst.URL(t)), retort.WithScriptDir(dir))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -114,7 +114,7 @@ func names(s *schema.Schema) []string {
 // eachDialectOnly is eachDialect for the one dialect named.
 func eachDialectOnly(t *testing.T, name string, fn func(t *testing.T, h *harness)) {
 	eachDialect(t, func(t *testing.T, h *harness) {
-		if h.dialect == name {
+		if h.Dialect == name {
 			fn(t, h)
 		}
 	})

@@ -20,9 +20,9 @@ func TestLoadSchemaFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dc := range dialectURLs {
-		t.Run(dc.name, func(t *testing.T) {
-			raw := dc.url(t)
-			if dc.name == "postgresql" {
+		t.Run(dc.Name, func(t *testing.T) {
+			raw := dc.URL(t)
+			if dc.Name == "postgresql" {
 				raw += "&search_path=app"
 			}
 			u, err := config.ParseURL(raw)

@@ -14,9 +14,8 @@ import (
 
 	"github.com/retort-sql/retort/autogen"
 	"github.com/retort-sql/retort/config"
-	"github.com/retort-sql/retort/dialect"
 	"github.com/retort-sql/retort/graph"
-	"github.com/retort-sql/retort/runtime"
+	"github.com/retort-sql/retort/internal/dialecttest"
 	"github.com/retort-sql/retort/schema"
 	"github.com/retort-sql/retort/script"
 )
@@ -28,10 +27,10 @@ func renderScript(t *testing.T, h *harness, current *schema.Schema, up, down []a
 	ctx := context.Background()
 	var body string
 	var err error
-	if h.dialect == "sqlite" {
-		body, err = autogen.RenderSQLFrom(ctx, h.conn, []string{h.dialect}, current, up, down)
+	if h.Dialect == "sqlite" {
+		body, err = autogen.RenderSQLFrom(ctx, h.Conn, []string{h.Dialect}, current, up, down)
 	} else {
-		body, err = autogen.RenderSQL(ctx, []string{h.dialect}, current, up, down)
+		body, err = autogen.RenderSQL(ctx, []string{h.Dialect}, current, up, down)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -48,23 +47,23 @@ func renderScript(t *testing.T, h *harness, current *schema.Schema, up, down []a
 func (h *harness) runScript(t *testing.T, s *script.Script, dir graph.Direction) {
 	t.Helper()
 	ctx := context.Background()
-	stmts, err := s.Statements(h.dialect, dir)
+	stmts, err := s.Statements(h.Dialect, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	exec := func(q string) {
 		t.Helper()
-		if _, err := h.conn.ExecContext(ctx, q); err != nil {
+		if _, err := h.Conn.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if h.d.TransactionalDDL() {
-		exec(h.d.BeginSQL())
+	if h.D.TransactionalDDL() {
+		exec(h.D.BeginSQL())
 	}
 	for _, st := range stmts {
 		exec(st.SQL)
 	}
-	if h.d.TransactionalDDL() {
+	if h.D.TransactionalDDL() {
 		exec("COMMIT")
 	}
 }
@@ -78,7 +77,7 @@ func TestAutogenerateSQLScript(t *testing.T) {
 	eachDialect(t, func(t *testing.T, h *harness) {
 		upA, downA := autogen.Plan(autogen.Compare(&schema.Schema{}, schemaA(), h.opts()))
 		h.runScript(t, renderScript(t, h, &schema.Schema{}, upA, downA), graph.Up)
-		original := h.inspect(t)
+		original := h.Inspect(t)
 		noChanges(t, "schema A from its rendered script", autogen.Compare(original, schemaA(), h.opts()))
 
 		up, down := autogen.Plan(autogen.Compare(original, schemaB(), h.opts()))
@@ -88,15 +87,15 @@ func TestAutogenerateSQLScript(t *testing.T) {
 		// for all three from this database's inspection.
 		all, err := autogen.RenderSQL(context.Background(), []string{"sqlite", "postgresql", "mysql"}, original, up, down)
 		if err != nil {
-			t.Fatalf("rendering for every dialect from the %s inspection: %v", h.dialect, err)
+			t.Fatalf("rendering for every dialect from the %s inspection: %v", h.Dialect, err)
 		}
 		if _, err := script.Parse("all.sql", []byte("-- retort:revision a1\n\n"+all)); err != nil {
 			t.Fatal(err)
 		}
 		h.runScript(t, s, graph.Up)
-		noChanges(t, "after the rendered upgrade, against the models", autogen.Compare(h.inspect(t), schemaB(), h.opts()))
+		noChanges(t, "after the rendered upgrade, against the models", autogen.Compare(h.Inspect(t), schemaB(), h.opts()))
 		h.runScript(t, s, graph.Down)
-		after := h.inspect(t)
+		after := h.Inspect(t)
 		noChanges(t, "after the rendered downgrade, against the original", autogen.Compare(after, original, h.opts()))
 		noChanges(t, "the original, against the database after the rendered downgrade", autogen.Compare(original, after, h.opts()))
 	})
@@ -114,7 +113,7 @@ func TestAutogenerateGoMigration(t *testing.T) {
 		// this dialect, as `revision --autogenerate` would.
 		upA, downA := autogen.Plan(autogen.Compare(&schema.Schema{}, schemaA(), h.opts()))
 		h.runSteps(t, upA)
-		original := h.inspect(t)
+		original := h.Inspect(t)
 		up, down := autogen.Plan(autogen.Compare(original, schemaB(), h.opts()))
 
 		files := map[string]string{"main.go": e2eMain}
@@ -134,7 +133,7 @@ func TestAutogenerateGoMigration(t *testing.T) {
 		}
 		prog := buildE2E(t, files)
 
-		url := dialectURL(t, h.dialect)
+		url := dialectURL(t, h.Dialect)
 		run := func(args ...string) {
 			t.Helper()
 			if out, err := exec.Command(prog, append([]string{url}, args...)...).CombinedOutput(); err != nil {
@@ -142,24 +141,24 @@ func TestAutogenerateGoMigration(t *testing.T) {
 			}
 		}
 		g := openHarness(t, url)
-		opts := autogen.Options{Dialect: h.dialect, IncludeTable: func(n string) bool { return !strings.HasPrefix(n, "retort_version") }}
+		opts := autogen.Options{Dialect: h.Dialect, IncludeTable: func(n string) bool { return !strings.HasPrefix(n, "retort_version") }}
 
 		run("upgrade", "aaaa0001")
-		noChanges(t, "after the generated base", autogen.Compare(g.inspect(t), schemaA(), opts))
+		noChanges(t, "after the generated base", autogen.Compare(g.Inspect(t), schemaA(), opts))
 		run("upgrade", "head")
-		noChanges(t, "after the generated revision, against the models", autogen.Compare(g.inspect(t), schemaB(), opts))
+		noChanges(t, "after the generated revision, against the models", autogen.Compare(g.Inspect(t), schemaB(), opts))
 		run("downgrade", "aaaa0001")
-		noChanges(t, "after the generated downgrade, against the original", autogen.Compare(g.inspect(t), original, opts))
+		noChanges(t, "after the generated downgrade, against the original", autogen.Compare(g.Inspect(t), original, opts))
 		run("downgrade", "base")
-		noChanges(t, "after downgrading to base", autogen.Compare(g.inspect(t), &schema.Schema{}, opts))
+		noChanges(t, "after downgrading to base", autogen.Compare(g.Inspect(t), &schema.Schema{}, opts))
 	})
 }
 
 // dialectURL is a fresh database of the dialect, for the program to run on.
 func dialectURL(t *testing.T, name string) string {
 	for _, dc := range dialectURLs {
-		if dc.name == name {
-			return dc.url(t)
+		if dc.Name == name {
+			return dc.URL(t)
 		}
 	}
 	t.Fatalf("no dialect %s", name)
@@ -169,24 +168,11 @@ func dialectURL(t *testing.T, name string) string {
 // openHarness connects to url for inspection.
 func openHarness(t *testing.T, url string) *harness {
 	t.Helper()
-	ctx := context.Background()
 	u, err := config.ParseURL(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := runtime.Open(ctx, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	h := &harness{dialect: db.Dialect().Name(), d: db.Dialect(), conn: conn}
-	h.insp = db.Dialect().(dialect.Inspector)
-	return h
+	return &harness{dialecttest.Open(t, u.Dialect, url)}
 }
 
 const e2eMain = `package main

@@ -12,103 +12,25 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/retort-sql/retort/config"
-	"github.com/retort-sql/retort/dialect"
+	"github.com/retort-sql/retort/internal/dialecttest"
 	"github.com/retort-sql/retort/internal/testdb"
 	"github.com/retort-sql/retort/op"
-	"github.com/retort-sql/retort/runtime"
 	"github.com/retort-sql/retort/schema"
 )
 
 // harness is one test's database of one dialect, with the operations
-// handle a Go migration would get.
-type harness struct {
-	dialect string
-	d       dialect.Dialect
-	conn    *sql.Conn
-	insp    dialect.Inspector
-	r       op.Renderer
-}
-
-var dialectURLs = []struct {
-	name string
-	url  func(testing.TB) string
-}{
-	{"sqlite", testdb.SQLite},
-	{"postgresql", testdb.Postgres},
-	{"mysql", testdb.MySQL},
-}
+// handle a Go migration would get (see internal/dialecttest).
+type harness struct{ *dialecttest.DB }
 
 // eachDialect runs fn once per dialect, on a database of its own.
 func eachDialect(t *testing.T, fn func(t *testing.T, h *harness)) {
-	for _, dc := range dialectURLs {
-		t.Run(dc.name, func(t *testing.T) {
-			ctx := context.Background()
-			u, err := config.ParseURL(dc.url(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			db, err := runtime.Open(ctx, u)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			conn, err := db.SQL().Conn(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { conn.Close() })
-			h := &harness{dialect: dc.name, d: db.Dialect(), conn: conn}
-			var ok bool
-			if h.r, ok = db.Dialect().(op.Renderer); !ok {
-				t.Fatalf("dialect %s renders no operations", dc.name)
-			}
-			if h.insp, ok = db.Dialect().(dialect.Inspector); !ok {
-				t.Fatalf("dialect %s inspects nothing", dc.name)
-			}
-			fn(t, h)
-		})
-	}
-}
-
-// run runs operations as one migration step does: in a transaction where
-// DDL is transactional, statement by statement otherwise.
-func (h *harness) run(t *testing.T, ops ...op.Op) {
-	t.Helper()
-	if err := h.try(ops...); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (h *harness) try(ops ...op.Op) error {
-	ctx := context.Background()
-	tx := h.d.TransactionalDDL()
-	if tx {
-		if _, err := h.conn.ExecContext(ctx, h.d.BeginSQL()); err != nil {
-			return err
-		}
-	}
-	handle := op.New(h.dialect, h.r, h.conn, func(ctx context.Context, stmt string) error {
-		_, err := h.conn.ExecContext(ctx, stmt)
-		return err
-	})
-	err := handle.Run(ctx, ops...)
-	if tx {
-		end := "COMMIT"
-		if err != nil {
-			end = "ROLLBACK"
-		}
-		if _, cerr := h.conn.ExecContext(ctx, end); cerr != nil && err == nil {
-			err = cerr
-		}
-	}
-	return err
+	dialecttest.Each(t, func(t *testing.T, db *dialecttest.DB) { fn(t, &harness{db}) })
 }
 
 // table inspects one table; nil when it does not exist.
 func (h *harness) table(t *testing.T, name string) *schema.Table {
 	t.Helper()
-	s, err := h.insp.Inspect(context.Background(), h.conn, name)
+	s, err := h.Inspector.Inspect(context.Background(), h.Conn, name)
 	if err != nil {
 		t.Fatalf("inspecting %s: %v", name, err)
 	}
@@ -127,7 +49,7 @@ func (h *harness) mustTable(t *testing.T, name string) *schema.Table {
 func (h *harness) count(t *testing.T, table string) int {
 	t.Helper()
 	var n int
-	if err := h.conn.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM "+h.d.QuoteIdent(table)).Scan(&n); err != nil {
+	if err := h.Conn.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM "+h.D.QuoteIdent(table)).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -222,7 +144,7 @@ func child() *schema.Table {
 
 func setup(t *testing.T, h *harness) {
 	t.Helper()
-	h.run(t,
+	h.Run(t,
 		&op.CreateTable{Table: parent()},
 		&op.CreateTable{Table: child()},
 		&op.BulkInsert{Table: "parent", Columns: []string{"id", "code"}, Rows: [][]any{{1, "a"}, {2, "b"}}},
@@ -252,7 +174,7 @@ func TestOperations(t *testing.T) {
 				if c == nil || !c.Type.Equal(schema.String(16)) || c.Nullable || normDefault(c.Default) != "'new'" {
 					t.Fatalf("state column: %+v", c)
 				}
-				states := testdb.Strings(t, h.conn, "SELECT state FROM child")
+				states := testdb.Strings(t, h.Conn, "SELECT state FROM child")
 				if strings.Join(states, ",") != "new,new,new" {
 					t.Errorf("existing rows got %v, want the default", states)
 				}
@@ -340,7 +262,7 @@ func TestOperations(t *testing.T) {
 				if ix := tb.Index("ux_child_name"); ix == nil || !ix.Unique {
 					t.Fatalf("indexes: %s", describe(tb))
 				}
-				if h.try(&op.BulkInsert{Table: "child", Columns: []string{"name"}, Rows: [][]any{{"one"}}}) == nil {
+				if h.Try(&op.BulkInsert{Table: "child", Columns: []string{"name"}, Rows: [][]any{{"one"}}}) == nil {
 					t.Error("a duplicate name was accepted")
 				}
 			},
@@ -367,7 +289,7 @@ func TestOperations(t *testing.T) {
 				for _, u := range tb.Uniques {
 					found = found || (u.Name == "uq_child_name_score" && strings.Join(u.Columns, ",") == "name,score")
 				}
-				if ix := tb.Index("uq_child_name_score"); h.dialect == "mysql" && ix != nil && ix.Unique {
+				if ix := tb.Index("uq_child_name_score"); h.Dialect == "mysql" && ix != nil && ix.Unique {
 					found = true
 				}
 				if !found {
@@ -395,7 +317,7 @@ func TestOperations(t *testing.T) {
 				if len(tb.Checks) != 1 || tb.Checks[0].Name != "ck_child_score" || !strings.Contains(tb.Checks[0].Expr, "0") {
 					t.Fatalf("checks: %s", describe(tb))
 				}
-				if h.try(&op.BulkInsert{Table: "child", Columns: []string{"name", "score"}, Rows: [][]any{{"neg", -1}}}) == nil {
+				if h.Try(&op.BulkInsert{Table: "child", Columns: []string{"name", "score"}, Rows: [][]any{{"neg", -1}}}) == nil {
 					t.Error("a negative score was accepted")
 				}
 			},
@@ -418,7 +340,7 @@ func TestOperations(t *testing.T) {
 			name:    "execute",
 			forward: []op.Op{&op.Execute{SQL: "UPDATE child SET score = 99 WHERE name = 'two'"}},
 			check: func(t *testing.T, h *harness, _ *schema.Table) {
-				if got := testdb.Strings(t, h.conn, "SELECT name FROM child WHERE score = 99"); len(got) != 1 || got[0] != "two" {
+				if got := testdb.Strings(t, h.Conn, "SELECT name FROM child WHERE score = 99"); len(got) != 1 || got[0] != "two" {
 					t.Fatalf("rows with score 99: %v", got)
 				}
 			},
@@ -430,22 +352,22 @@ func TestOperations(t *testing.T) {
 		original := h.mustTable(t, "child")
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				if c.lacks == h.dialect {
-					err := h.try(c.forward...)
+				if c.lacks == h.Dialect {
+					err := h.Try(c.forward...)
 					switch {
-					case h.dialect == "sqlite" && err != nil:
+					case h.Dialect == "sqlite" && err != nil:
 						t.Fatalf("SQLite should ignore %s, got: %v", c.name, err)
-					case h.dialect != "sqlite" && err == nil:
-						t.Fatalf("%s accepted %s, which it cannot do", h.dialect, c.name)
+					case h.Dialect != "sqlite" && err == nil:
+						t.Fatalf("%s accepted %s, which it cannot do", h.Dialect, c.name)
 					}
-					h.same(t, original, c.name+" on "+h.dialect)
+					h.same(t, original, c.name+" on "+h.Dialect)
 					return
 				}
-				h.run(t, c.forward...)
+				h.Run(t, c.forward...)
 				if c.check != nil {
 					c.check(t, h, h.table(t, "child"))
 				}
-				h.run(t, c.reverse...)
+				h.Run(t, c.reverse...)
 				h.same(t, original, c.name+" and back")
 				if n := h.count(t, "child"); n != 3 {
 					t.Errorf("child has %d rows after %s and back, want 3", n, c.name)
@@ -458,7 +380,7 @@ func TestOperations(t *testing.T) {
 // TestPrimaryKey adds and drops a primary key on a table without one.
 func TestPrimaryKey(t *testing.T) {
 	eachDialect(t, func(t *testing.T, h *harness) {
-		h.run(t, &op.CreateTable{Table: schema.NewTable("pairs",
+		h.Run(t, &op.CreateTable{Table: schema.NewTable("pairs",
 			schema.Col("a", schema.Integer(), schema.NotNull()),
 			schema.Col("b", schema.String(8), schema.NotNull()))},
 			&op.BulkInsert{Table: "pairs", Columns: []string{"a", "b"}, Rows: [][]any{{1, "x"}, {1, "y"}}})
@@ -466,20 +388,20 @@ func TestPrimaryKey(t *testing.T) {
 		if original.PrimaryKey != nil {
 			t.Fatalf("pairs has a primary key already: %+v", original.PrimaryKey)
 		}
-		h.run(t, &op.AddPrimaryKey{Table: "pairs", Key: &schema.PrimaryKeyConstraint{Name: "pk_pairs", Columns: []string{"a", "b"}}})
+		h.Run(t, &op.AddPrimaryKey{Table: "pairs", Key: &schema.PrimaryKeyConstraint{Name: "pk_pairs", Columns: []string{"a", "b"}}})
 		tb := h.mustTable(t, "pairs")
 		if tb.PrimaryKey == nil || strings.Join(tb.PrimaryKey.Columns, ",") != "a,b" {
 			t.Fatalf("primary key after adding: %+v", tb.PrimaryKey)
 		}
-		if h.try(&op.BulkInsert{Table: "pairs", Columns: []string{"a", "b"}, Rows: [][]any{{1, "x"}}}) == nil {
+		if h.Try(&op.BulkInsert{Table: "pairs", Columns: []string{"a", "b"}, Rows: [][]any{{1, "x"}}}) == nil {
 			t.Error("a duplicate key was accepted")
 		}
-		h.run(t, &op.DropConstraint{Table: "pairs", Name: "pk_pairs", Kind: op.PrimaryKey})
+		h.Run(t, &op.DropConstraint{Table: "pairs", Name: "pk_pairs", Kind: op.PrimaryKey})
 		h.same(t, original, "adding and dropping the primary key")
 
 		// A primary key is dropped without naming it on every dialect.
-		h.run(t, &op.AddPrimaryKey{Table: "pairs", Key: &schema.PrimaryKeyConstraint{Name: "pk_pairs2", Columns: []string{"a", "b"}}})
-		h.run(t, &op.DropConstraint{Table: "pairs", Kind: op.PrimaryKey})
+		h.Run(t, &op.AddPrimaryKey{Table: "pairs", Key: &schema.PrimaryKeyConstraint{Name: "pk_pairs2", Columns: []string{"a", "b"}}})
+		h.Run(t, &op.DropConstraint{Table: "pairs", Kind: op.PrimaryKey})
 		h.same(t, original, "dropping the primary key by kind alone")
 	})
 }
@@ -489,11 +411,11 @@ func TestPrimaryKey(t *testing.T) {
 // and drops it.
 func TestCreateDropTable(t *testing.T) {
 	eachDialect(t, func(t *testing.T, h *harness) {
-		h.run(t, &op.CreateTable{Table: parent()})
+		h.Run(t, &op.CreateTable{Table: parent()})
 		rich := schema.NewTable("rich",
 			schema.Col("id", schema.BigInt(), schema.PrimaryKey()),
 			schema.Col("seq", schema.SmallInt(), schema.PrimaryKey()),
-			schema.Col("flag", schema.Boolean(), schema.NotNull(), schema.Default(map[string]string{"mysql": "0", "postgresql": "false", "sqlite": "0"}[h.dialect])),
+			schema.Col("flag", schema.Boolean(), schema.NotNull(), schema.Default(map[string]string{"mysql": "0", "postgresql": "false", "sqlite": "0"}[h.Dialect])),
 			schema.Col("label", schema.String(40), schema.Comment("what people see")),
 			schema.Col("body", schema.Text()),
 			schema.Col("born", schema.Date()),
@@ -513,7 +435,7 @@ func TestCreateDropTable(t *testing.T) {
 			schema.IndexOn("ix_rich_stamp", "stamp", "born"),
 			schema.TableComment("every kind of column"),
 		)
-		h.run(t, &op.CreateTable{Table: rich})
+		h.Run(t, &op.CreateTable{Table: rich})
 		got := h.mustTable(t, "rich")
 		for _, want := range rich.Columns {
 			c := got.Column(want.Name)
@@ -527,7 +449,7 @@ func TestCreateDropTable(t *testing.T) {
 			if c.Nullable != want.Nullable {
 				t.Errorf("column %s nullable %v, want %v", want.Name, c.Nullable, want.Nullable)
 			}
-			if h.dialect != "sqlite" && c.Comment != want.Comment {
+			if h.Dialect != "sqlite" && c.Comment != want.Comment {
 				t.Errorf("column %s comment %q, want %q", want.Name, c.Comment, want.Comment)
 			}
 		}
@@ -544,10 +466,10 @@ func TestCreateDropTable(t *testing.T) {
 		if ix := got.Index("ix_rich_stamp"); ix == nil || strings.Join(ix.Columns, ",") != "stamp,born" {
 			t.Errorf("indexes: %s", describe(got))
 		}
-		if h.dialect != "sqlite" && got.Comment != "every kind of column" {
+		if h.Dialect != "sqlite" && got.Comment != "every kind of column" {
 			t.Errorf("table comment %q", got.Comment)
 		}
-		h.run(t, &op.DropTable{Name: "rich", Table: rich})
+		h.Run(t, &op.DropTable{Name: "rich", Table: rich})
 		if h.table(t, "rich") != nil {
 			t.Error("rich still exists after DropTable")
 		}
@@ -561,7 +483,7 @@ func TestSnapshotsTableAlike(t *testing.T) {
 	var seen []*schema.Table
 	var names []string
 	eachDialect(t, func(t *testing.T, h *harness) {
-		h.run(t, &op.CreateTable{Table: snapshotsTable()})
+		h.Run(t, &op.CreateTable{Table: snapshotsTable()})
 		tb := h.mustTable(t, "database_snapshots")
 		// The primary key's name is the database's own choice.
 		if tb.PrimaryKey != nil {
@@ -570,7 +492,7 @@ func TestSnapshotsTableAlike(t *testing.T) {
 		// MySQL reports its engine and charset; the other two have none.
 		tb.Options = schema.Options{}
 		seen = append(seen, tb)
-		names = append(names, h.dialect)
+		names = append(names, h.Dialect)
 	})
 	for i := 1; i < len(seen); i++ {
 		if !reflect.DeepEqual(seen[0], seen[i]) {
@@ -608,18 +530,18 @@ type status string
 // (sql.Null*), named types, pointers and nil pointers.
 func TestBulkInsertValues(t *testing.T) {
 	eachDialect(t, func(t *testing.T, h *harness) {
-		h.run(t, &op.CreateTable{Table: schema.NewTable("vals",
+		h.Run(t, &op.CreateTable{Table: schema.NewTable("vals",
 			schema.Col("id", schema.Integer(), schema.PrimaryKey()),
 			schema.Col("s", schema.String(10)),
 			schema.Col("n", schema.BigInt()))})
 		five := int64(5)
 		var none *string
-		h.run(t, &op.BulkInsert{Table: "vals", Columns: []string{"id", "s", "n"}, Rows: [][]any{
+		h.Run(t, &op.BulkInsert{Table: "vals", Columns: []string{"id", "s", "n"}, Rows: [][]any{
 			{1, sql.NullString{String: "a", Valid: true}, sql.NullInt64{}},
 			{2, status("b"), &five},
 			{3, none, int8(3)},
 		}})
-		got := testdb.Strings(t, h.conn, "SELECT "+concatRow(h.dialect)+" FROM vals ORDER BY id")
+		got := testdb.Strings(t, h.Conn, "SELECT "+concatRow(h.Dialect)+" FROM vals ORDER BY id")
 		want := []string{"1|a|-", "2|b|5", "3|-|3"}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("rows %q, want %q", got, want)
@@ -640,7 +562,7 @@ func concatRow(d string) string {
 // and nothing is created.
 func TestAutoIncrementDefaultRefused(t *testing.T) {
 	eachDialect(t, func(t *testing.T, h *harness) {
-		err := h.try(&op.CreateTable{Table: schema.NewTable("counters",
+		err := h.Try(&op.CreateTable{Table: schema.NewTable("counters",
 			schema.Col("id", schema.Integer(), schema.PrimaryKey(), schema.AutoIncrement(), schema.Default("1")))})
 		if err == nil || !strings.Contains(err.Error(), "an autoincrement column cannot have a default (1)") || !strings.Contains(err.Error(), "id") {
 			t.Fatalf("err = %v", err)
