@@ -18,7 +18,9 @@ type NotUpToDateError = autogen.NotUpToDateError
 // Check compares the database, which must be at its heads, with models
 // (declared with the schema DSL): the differences, in the order a
 // generated revision applies them, or none when the database matches.
-// retort's version table and its log are left out of the comparison.
+// retort's version table and its log are left out of the comparison, and
+// so are the tables that exclude_tables matches in WithConfigFile's
+// retort.ini (another component's, in a shared database).
 func (r *Retort) Check(ctx context.Context, models *schema.Schema) ([]Change, error) {
 	rows, err := r.m.Heads(ctx)
 	if err != nil {
@@ -27,9 +29,6 @@ func (r *Retort) Check(ctx context.Context, models *schema.Schema) ([]Change, er
 	if missing := r.g.MissingHeads(rows); len(missing) > 0 {
 		return nil, &NotUpToDateError{Current: rows, Missing: missing}
 	}
-	current, err := autogen.InspectDatabase(ctx, r.db, r.vt, r.vt+"_log")
-	if err != nil {
-		return nil, err
-	}
-	return autogen.Compare(current, models, autogen.Options{Dialect: r.db.Dialect().Name()}), nil
+	_, changes, err := autogen.CompareDatabase(ctx, r.db, models, r.vt, r.exclude)
+	return changes, err
 }

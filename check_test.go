@@ -3,10 +3,12 @@ package retort_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"testing"
 
 	"github.com/retort-sql/retort"
 	"github.com/retort-sql/retort/autogen"
+	"github.com/retort-sql/retort/internal/testdb"
 	"github.com/retort-sql/retort/op"
 	"github.com/retort-sql/retort/schema"
 )
@@ -56,5 +58,29 @@ func TestCheck(t *testing.T) {
 				t.Fatalf("Check with a new column: %v", changes)
 			}
 		})
+	}
+}
+
+// Check leaves alone the tables exclude_tables matches in the retort.ini
+// given with WithConfigFile: another component's, in a shared database.
+func TestCheckExcludeTables(t *testing.T) {
+	migs := []*retort.Migration{{
+		Revision: "a1",
+		Upgrade: func(ctx context.Context, o *op.Operations) error {
+			if err := o.CreateTable(ctx, accountsModel().Tables[0]); err != nil {
+				return err
+			}
+			return o.Execute(ctx, "CREATE TABLE neutron_ports (id INTEGER PRIMARY KEY)")
+		},
+	}}
+	dir := t.TempDir()
+	ini := filepath.Join(dir, "retort.ini")
+	writeFile(t, ini, "[retort]\nexclude_tables = neutron_*\n")
+	r := open(t, retort.WithURL(testdb.SQLite(t)), retort.WithConfigFile(ini), retort.WithMigrations(migs...))
+	if err := r.Upgrade(ctx, "head"); err != nil {
+		t.Fatal(err)
+	}
+	if changes, err := r.Check(ctx, accountsModel()); err != nil || len(changes) != 0 {
+		t.Fatalf("Check with neutron_ports excluded: %v, %v", changes, err)
 	}
 }

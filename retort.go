@@ -43,13 +43,14 @@ type LogEntry = runtime.LogEntry
 // from several goroutines; runs take the database's run lock, so they
 // happen one after another, also across processes.
 type Retort struct {
-	db   dialect.DB
-	g    *graph.Graph
-	m    *runtime.Migrator
-	migs map[string]runtime.Migration
-	url  *config.URL
-	vt   string // the version table, which Check leaves out with its log
-	opts runtime.Options
+	db      dialect.DB
+	g       *graph.Graph
+	m       *runtime.Migrator
+	migs    map[string]runtime.Migration
+	url     *config.URL
+	vt      string   // the version table, which Check leaves out with its log
+	exclude []string // exclude_tables: tables Check leaves alone
+	opts    runtime.Options
 }
 
 // Open assembles the project's SQL scripts and Go migrations into one
@@ -104,7 +105,7 @@ func Open(ctx context.Context, opts ...Option) (*Retort, error) {
 	if err != nil {
 		return nil, &maskedError{msg: fmt.Sprintf("connecting to %s: %s", u.Redacted(), u.Mask(err.Error())), err: err}
 	}
-	return &Retort{db: db, g: g, m: runtime.New(db, g, migs, ropts), migs: migs, url: u, vt: ropts.VersionTable, opts: ropts}, nil
+	return &Retort{db: db, g: g, m: runtime.New(db, g, migs, ropts), migs: migs, url: u, vt: ropts.VersionTable, exclude: st.ExcludeTables, opts: ropts}, nil
 }
 
 // maskedError is an error whose text has the password masked, still

@@ -240,10 +240,7 @@ DROP TABLE parent;
 			}
 			changes := autogen.Compare(current, models, autogen.Options{Dialect: dc.Name})
 			up, down := autogen.Plan(changes)
-			body, err := autogen.RenderSQLFrom(ctx, r.DB().SQL(), []string{dc.Name}, current, up, down)
-			if dc.Name != "sqlite" {
-				body, err = autogen.RenderSQL(ctx, []string{dc.Name}, current, up, down)
-			}
+			body, err := autogen.RenderSQLFrom(ctx, r.DB().SQL(), dc.Name, []string{dc.Name}, current, up, down)
 			if err != nil {
 				t.Fatalf("rendering: %v", err)
 			}

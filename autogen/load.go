@@ -88,7 +88,7 @@ func LoadSchemaFile(ctx context.Context, u *config.URL, path string) (*schema.Sc
 		defer conn.Close()
 		for _, st := range stmts {
 			if _, err := conn.ExecContext(ctx, st.SQL); err != nil {
-				return nil, &statementError{fmt.Sprintf("models %s:%d: %s (statement: %s)", path, st.Line, db.Dialect().ErrorMessage(err), firstLine(st.SQL))}
+				return nil, &statementError{fmt.Sprintf("models %s:%d: %s (statement: %s)", path, st.Line, db.Dialect().ErrorMessage(err), script.Summary(st.SQL))}
 			}
 		}
 		insp, ok := db.Dialect().(dialect.Inspector)
@@ -195,15 +195,6 @@ func createSearchSchema(ctx context.Context, db dialect.DB) error {
 	return nil
 }
 
-// firstLine shortens a statement for an error message.
-func firstLine(stmt string) string {
-	line, _, more := strings.Cut(strings.TrimSpace(stmt), "\n")
-	if more {
-		line += " ..."
-	}
-	return line
-}
-
 // Without returns s without the tables named (compared case-insensitively
 // as the databases compare unquoted names): the version tables retort
 // keeps, which belong to no model.
@@ -230,6 +221,18 @@ func InspectDatabase(ctx context.Context, db dialect.DB, exclude ...string) (*sc
 		return nil, fmt.Errorf("inspecting %s: %w", db.Describe(), err)
 	}
 	return Without(s, exclude...), nil
+}
+
+// CompareDatabase compares db with models: db inspected without the
+// version table versionTable and its log, and, on both sides, without the
+// tables exclude matches (Excluding). It returns db's schema as compared,
+// which a generated revision renders from, and the changes.
+func CompareDatabase(ctx context.Context, db dialect.DB, models *schema.Schema, versionTable string, exclude []string) (*schema.Schema, []Change, error) {
+	current, err := InspectDatabase(ctx, db, versionTable, versionTable+"_log")
+	if err != nil {
+		return nil, nil, err
+	}
+	return current, Compare(current, models, Options{Dialect: db.Dialect().Name(), IncludeTable: Excluding(exclude...)}), nil
 }
 
 // NotUpToDateError is the refusal to compare the models with a database

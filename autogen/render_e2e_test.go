@@ -25,13 +25,7 @@ import (
 func renderScript(t *testing.T, h *harness, current *schema.Schema, up, down []autogen.Step) *script.Script {
 	t.Helper()
 	ctx := context.Background()
-	var body string
-	var err error
-	if h.Dialect == "sqlite" {
-		body, err = autogen.RenderSQLFrom(ctx, h.Conn, []string{h.Dialect}, current, up, down)
-	} else {
-		body, err = autogen.RenderSQL(ctx, []string{h.Dialect}, current, up, down)
-	}
+	body, err := autogen.RenderSQLFrom(ctx, h.Conn, h.Dialect, []string{h.Dialect}, current, up, down)
 	if err != nil {
 		t.Fatal(err)
 	}

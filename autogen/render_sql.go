@@ -10,11 +10,10 @@ import (
 
 	"github.com/retort-sql/retort/config"
 	"github.com/retort-sql/retort/dialect"
-	"github.com/retort-sql/retort/dialect/mysql"
-	"github.com/retort-sql/retort/dialect/postgres"
 	"github.com/retort-sql/retort/dialect/sqlite"
 	"github.com/retort-sql/retort/graph"
 	"github.com/retort-sql/retort/op"
+	"github.com/retort-sql/retort/runtime"
 	"github.com/retort-sql/retort/schema"
 	"github.com/retort-sql/retort/script"
 )
@@ -44,15 +43,18 @@ func RenderSQL(ctx context.Context, dialects []string, current *schema.Schema, u
 	return renderSQL(ctx, nil, dialects, current, up, down)
 }
 
-// RenderSQLFrom is RenderSQL for a database that is SQLite and open: the
-// scratch database SQLite's steps render against is a copy of live's own
-// DDL (its tables, indexes, views and triggers as sqlite_schema holds
-// them) instead of current rendered afresh. A rebuild then keeps what the
-// model cannot say as the live table has it: declared types, collations,
-// the triggers DROP TABLE would take with it, and the views SQLite's
-// RENAME checks. live is only read. The other dialects render as in
-// RenderSQL.
-func RenderSQLFrom(ctx context.Context, live op.Querier, dialects []string, current *schema.Schema, up, down []Step) (string, error) {
+// RenderSQLFrom is RenderSQL for the open database current was inspected
+// from, of dialect liveDialect. When that is SQLite, the scratch database
+// SQLite's steps render against is a copy of live's own DDL (its tables,
+// indexes, views and triggers as sqlite_schema holds them) instead of
+// current rendered afresh. A rebuild then keeps what the model cannot say
+// as the live table has it: declared types, collations, the triggers DROP
+// TABLE would take with it, and the views SQLite's RENAME checks. live is
+// only read. Otherwise, and for the other dialects, it is RenderSQL.
+func RenderSQLFrom(ctx context.Context, live op.Querier, liveDialect string, dialects []string, current *schema.Schema, up, down []Step) (string, error) {
+	if name, _ := config.NormalizeDialect(liveDialect); name != "sqlite" {
+		return renderSQL(ctx, nil, dialects, current, up, down)
+	}
 	if live == nil {
 		return "", fmt.Errorf("render SQL: no live SQLite database given")
 	}
@@ -137,9 +139,13 @@ func renderDialect(ctx context.Context, live op.Querier, name string, current *s
 	if name == "sqlite" {
 		return renderSQLite(ctx, live, current, up, down)
 	}
-	var r op.Renderer = postgres.Dialect{}
-	if name == "mysql" {
-		r = mysql.Dialect{}
+	d, err := runtime.OfflineDialect(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, ok := d.(op.Renderer)
+	if !ok {
+		return nil, nil, fmt.Errorf("the %s dialect renders no operations", name)
 	}
 	render := func(dir string, steps []Step) ([]renderedStep, error) {
 		out := make([]renderedStep, 0, len(steps))

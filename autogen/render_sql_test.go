@@ -578,7 +578,7 @@ func TestRenderSQLFromLive(t *testing.T) {
 	current := db.inspect(t)
 	up := []Step{{Op: &op.DropColumn{Table: "users", Column: "nickname"}}}
 	down := []Step{{Op: &op.AddColumn{Table: "users", Column: schema.NewColumn("nickname", schema.String(20))}}}
-	body, err := RenderSQLFrom(ctx, db.conn, []string{"sqlite"}, current, up, down)
+	body, err := RenderSQLFrom(ctx, db.conn, "sqlite", []string{"sqlite"}, current, up, down)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -606,7 +606,7 @@ func TestRenderSQLFromLive(t *testing.T) {
 		t.Errorf("users after the downgrade: %s", dump(db.inspect(t)))
 	}
 
-	if _, err := RenderSQLFrom(ctx, nil, []string{"sqlite"}, current, up, down); err == nil {
+	if _, err := RenderSQLFrom(ctx, nil, "sqlite", []string{"sqlite"}, current, up, down); err == nil {
 		t.Error("RenderSQLFrom without a database: no error")
 	}
 }

@@ -34,17 +34,11 @@ func (s *session) compareModels(ctx context.Context, a *app) (*comparison, error
 	if err != nil {
 		return nil, err
 	}
-	vt := s.settings.VersionTable
-	current, err := autogen.InspectDatabase(ctx, s.db, vt, vt+"_log")
+	current, changes, err := autogen.CompareDatabase(ctx, s.db, desired, s.settings.VersionTable, s.settings.ExcludeTables)
 	if err != nil {
 		return nil, err
 	}
-	name := s.db.Dialect().Name()
-	return &comparison{
-		current: current,
-		changes: autogen.Compare(current, desired, autogen.Options{Dialect: name, IncludeTable: autogen.Excluding(s.settings.ExcludeTables...)}),
-		dialect: name,
-	}, nil
+	return &comparison{current: current, changes: changes, dialect: s.db.Dialect().Name()}, nil
 }
 
 // models is the schema the project declares: the Go models a project's
@@ -97,14 +91,9 @@ func (a *app) autogenerate(cmd *cobra.Command, f revisionFlags) error {
 			dialects = []string{cmp.dialect}
 		}
 		up, down := autogen.Plan(cmp.changes)
-		if cmp.dialect == "sqlite" {
-			// SQLite's rebuilds render against a copy of the live
-			// database's own DDL, so they keep what the model cannot say
-			// (triggers, views, collations, declared types).
-			body, err = autogen.RenderSQLFrom(ctx, s.db.SQL(), dialects, cmp.current, up, down)
-		} else {
-			body, err = autogen.RenderSQL(ctx, dialects, cmp.current, up, down)
-		}
+		// From the live database, so that on SQLite a rebuild keeps what
+		// the model cannot say (triggers, views, collations).
+		body, err = autogen.RenderSQLFrom(ctx, s.db.SQL(), cmp.dialect, dialects, cmp.current, up, down)
 		if err != nil {
 			return fmt.Errorf("writing the generated revision: %w", err)
 		}

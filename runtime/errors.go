@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/retort-sql/retort/dialect"
+	"github.com/retort-sql/retort/script"
 )
 
 // LockTimeoutError: the run lock stayed held by another run for the whole
@@ -99,7 +100,7 @@ func (e *StepError) Error() string {
 	case e.Index > 0 && e.Go:
 		fmt.Fprintf(&b, ", %s", statementOf(e.Index, e.Total))
 		if e.SQL != "" {
-			b.WriteString(" (" + shorten(e.SQL) + ")")
+			b.WriteString(" (" + script.Summary(e.SQL) + ")")
 		}
 	case e.Index > 0:
 		fmt.Fprintf(&b, ", statement %d of %d", e.Index, e.Total)
@@ -176,7 +177,7 @@ func (e *InterruptedError) Error() string {
 	// --resume will run: after a fix it is no longer the one that failed.
 	stmt := ""
 	if e.SQL != "" && next <= e.Total {
-		stmt = " (" + shorten(e.SQL) + ")"
+		stmt = " (" + script.Summary(e.SQL) + ")"
 	}
 	fmt.Fprintf(&b, "Fix the script if needed and run `%s %s --resume TARGET` to go on from statement %d%s, "+
 		"or complete or undo the step by hand and run `%s stamp %s` (completed) or `%s stamp %s` (undone)",
@@ -229,19 +230,6 @@ func stampArg(revs []string) string {
 		return "base"
 	}
 	return strings.Join(revs, " ")
-}
-
-// shorten is a statement's first line, cut to 60 characters, for messages.
-func shorten(sql string) string {
-	line, _, more := strings.Cut(strings.TrimSpace(sql), "\n")
-	line = strings.TrimSpace(line)
-	if r := []rune(line); len(r) > 60 {
-		line, more = string(r[:57]), true
-	}
-	if more {
-		line += " ..."
-	}
-	return line
 }
 
 // dbError is a database error as the dialect words it, still unwrapping to

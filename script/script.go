@@ -85,6 +85,20 @@ type Statement struct {
 	Line int
 }
 
+// Summary is a statement as messages quote it: its first line, cut to 60
+// characters, with " ..." where more was left out.
+func Summary(stmt string) string {
+	line, _, more := strings.Cut(strings.TrimSpace(stmt), "\n")
+	line = strings.TrimSpace(line)
+	if r := []rune(line); len(r) > 60 {
+		line, more = string(r[:57]), true
+	}
+	if more {
+		line += " ..."
+	}
+	return line
+}
+
 // Error is a problem in a script, located by file and line. Errors returned
 // by Parse, Load, Statements and Split are of this type (possibly wrapped).
 type Error struct {
